@@ -1,0 +1,54 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Layers, each depending only on those above it in this list:
+/// native libraries (CBLAS, CJPEG, CPNG, _FocalCodecShims) → FocalNumerics, FocalImages
+/// → FocalBackbone → FocalCommands → the `focal` executable.
+let release: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+
+let package = Package(
+    name: "Focal",
+    products: [
+        .executable(name: "focal", targets: ["focal"]),
+        .library(name: "FocalBackbone", targets: ["FocalBackbone"]),
+        .library(name: "FocalImages", targets: ["FocalImages"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // Native libraries (Debian: libopenblas-dev, libjpeg-dev, libpng-dev).
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .target(name: "_FocalCodecShims", dependencies: ["CJPEG", "CPNG"]),
+
+        // Numerics and images.
+        .target(name: "FocalNumerics", dependencies: ["CBLAS"], swiftSettings: release),
+        .target(name: "FocalImages", dependencies: ["_FocalCodecShims"], swiftSettings: release),
+
+        // The backbone: weights, network, preprocessing, embedding pipeline.
+        .target(name: "FocalBackbone", dependencies: ["FocalNumerics", "FocalImages"], swiftSettings: release),
+
+        // The command line.
+        .target(name: "FocalCommands", dependencies: [
+            "FocalBackbone", "FocalImages",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "focal", dependencies: ["FocalCommands"]),
+
+        // Benchmarks (run by Benchmarks/run.sh against onnxruntime and Pillow).
+        .executableTarget(name: "focal-benchmark", dependencies: ["FocalBackbone", "FocalImages"],
+                          path: "Benchmarks/Sources/focal-benchmark", swiftSettings: release),
+
+        .testTarget(name: "FocalImagesTests", dependencies: ["FocalImages"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "FocalNumericsTests", dependencies: ["FocalNumerics"]),
+        .testTarget(name: "FocalBackboneTests", dependencies: ["FocalBackbone", "FocalImages"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "FocalCommandsTests", dependencies: ["FocalCommands", "FocalBackbone"]),
+    ],
+    // Numeric kernels share raw buffers across worker threads by design; Swift 6's
+    // strict Sendable checking cannot express that, so the package uses Swift 5 mode.
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,210 @@
+import FocalNumerics
+import Foundation
+
+/// EfficientNet-Lite0 inference on the CPU: images in, 1280-d embeddings and
+/// ImageNet logits out.
+///
+/// Activations are channel-last (N×H×W×C) so that 1×1 convolutions over a
+/// whole batch are one SGEMM and depthwise loops read 16 contiguous channels.
+/// Batch norm is folded into each convolution when the weights are loaded.
+public final class EfficientNetLite0: Sendable {
+    public static let embeddingSize = Architecture.headChannels
+    public static let inputSize = Architecture.inputSize
+
+    struct Block: Sendable {
+        let spec: Architecture.Block
+        let expand: PointwiseConvolution?
+        let depthwise: DepthwiseConvolution
+        let project: PointwiseConvolution
+    }
+
+    let stem: PointwiseConvolution          // applied to 3×3×3 im2col rows
+    let blocks: [Block]
+    let head: PointwiseConvolution
+    let classifierWeights: [Float]          // 1000 × 1280
+    let classifierBias: [Float]
+    /// Worker threads for the depthwise loops (OpenBLAS has its own).
+    public let workers: Int
+
+    /// Loads and validates weights in the lukemelas naming the converter keeps.
+    public init(weights: SafeTensors, workers: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
+        self.workers = max(1, workers)
+        let stemWeights = try weights.floats("_conv_stem.weight", shape: [32, 3, 3, 3])
+        // OIHW → rows in im2col order ((ky·3 + kx)·3 + ci).
+        var stemRows = [Float](repeating: 0, count: 32 * 27)
+        for o in 0..<32 { for i in 0..<3 { for ky in 0..<3 { for kx in 0..<3 {
+            stemRows[o * 27 + (ky * 3 + kx) * 3 + i] = stemWeights[((o * 3 + i) * 3 + ky) * 3 + kx]
+        } } } }
+        stem = try Self.pointwise(weights, conv: stemRows, inputs: 27, outputs: 32, bn: "_bn0", activation: .relu6)
+
+        var blocks: [Block] = []
+        for spec in Architecture.blocks {
+            let p = "_blocks.\(spec.index)."
+            let e = spec.expandedChannels
+            var expand: PointwiseConvolution?
+            if spec.expansion != 1 {
+                let w = try weights.floats(p + "_expand_conv.weight", shape: [e, spec.inputChannels, 1, 1])
+                expand = try Self.pointwise(weights, conv: w, inputs: spec.inputChannels, outputs: e,
+                                            bn: p + "_bn0", activation: .relu6)
+            }
+            let dw = try weights.floats(p + "_depthwise_conv.weight", shape: [e, 1, spec.kernel, spec.kernel])
+            let (dwScale, dwBias) = try Self.batchNorm(weights, p + "_bn1", channels: e)
+            var tapMajor = [Float](repeating: 0, count: dw.count)
+            let taps = spec.kernel * spec.kernel
+            for c in 0..<e { for t in 0..<taps { tapMajor[t * e + c] = dw[c * taps + t] * dwScale[c] } }
+            let depthwise = DepthwiseConvolution(channels: e, kernel: spec.kernel, stride: spec.stride,
+                                                 weights: tapMajor, bias: dwBias, activation: .relu6)
+            let pw = try weights.floats(p + "_project_conv.weight", shape: [spec.outputChannels, e, 1, 1])
+            let project = try Self.pointwise(weights, conv: pw, inputs: e, outputs: spec.outputChannels,
+                                             bn: p + "_bn2", activation: .identity)
+            blocks.append(Block(spec: spec, expand: expand, depthwise: depthwise, project: project))
+        }
+        self.blocks = blocks
+        let headWeights = try weights.floats("_conv_head.weight", shape: [1280, 320, 1, 1])
+        head = try Self.pointwise(weights, conv: headWeights, inputs: 320, outputs: 1280, bn: "_bn1", activation: .relu6)
+        classifierWeights = try weights.floats("_fc.weight", shape: [1000, 1280])
+        classifierBias = try weights.floats("_fc.bias", shape: [1000])
+    }
+
+    /// y = (x − mean) / sqrt(var + ε) · γ + β as a per-channel scale and shift.
+    static func batchNorm(_ w: SafeTensors, _ prefix: String, channels: Int) throws -> (scale: [Float], shift: [Float]) {
+        let gamma = try w.floats(prefix + ".weight", shape: [channels])
+        let beta = try w.floats(prefix + ".bias", shape: [channels])
+        let mean = try w.floats(prefix + ".running_mean", shape: [channels])
+        let variance = try w.floats(prefix + ".running_var", shape: [channels])
+        var scale = [Float](repeating: 0, count: channels), shift = scale
+        for c in 0..<channels {
+            let s = Double(gamma[c]) / (Double(variance[c]) + Architecture.batchNormEpsilon).squareRoot()
+            scale[c] = Float(s)
+            shift[c] = Float(Double(beta[c]) - Double(mean[c]) * s)
+        }
+        return (scale, shift)
+    }
+
+    static func pointwise(_ w: SafeTensors, conv: [Float], inputs: Int, outputs: Int, bn: String,
+                          activation: Activation) throws -> PointwiseConvolution {
+        let (scale, shift) = try batchNorm(w, bn, channels: outputs)
+        var folded = conv
+        for o in 0..<outputs { for i in 0..<inputs { folded[o * inputs + i] *= scale[o] } }
+        return PointwiseConvolution(inputChannels: inputs, outputChannels: outputs, weights: folded,
+                                    bias: shift, activation: activation)
+    }
+
+    // MARK: Inference
+
+    /// Scratch memory for one batch size; reuse it across calls (not across threads).
+    public final class Workspace {
+        let capacity: Int
+        var buffers: [UnsafeMutablePointer<Float>]
+
+        public init(batch: Int) {
+            capacity = batch
+            let size = batch * Self.largestActivation
+            buffers = (0..<4).map { _ in
+                let p = UnsafeMutablePointer<Float>.allocate(capacity: size)
+                p.initialize(repeating: 0, count: size)
+                return p
+            }
+        }
+
+        deinit { buffers.forEach { $0.deallocate() } }
+
+        /// Floats per image in the largest activation (or im2col matrix) of the network.
+        static let largestActivation: Int = {
+            var side = Architecture.inputSize
+            side = SamePadding(input: side, kernel: 3, stride: 2).output
+            var largest = side * side * max(27, Architecture.stemChannels)
+            for b in Architecture.blocks {
+                largest = max(largest, side * side * b.expandedChannels)
+                side = SamePadding(input: side, kernel: b.kernel, stride: b.stride).output
+            }
+            return max(largest, side * side * Architecture.headChannels)
+        }()
+    }
+
+    /// Embeds `count` normalised 224×224×3 channel-last images stored one after
+    /// another in `input`, writing count × 1280 floats to `output`.
+    public func embed(_ input: UnsafePointer<Float>, count n: Int, into output: UnsafeMutablePointer<Float>,
+                      workspace: Workspace) {
+        precondition(n <= workspace.capacity, "workspace is for batches of \(workspace.capacity)")
+        var buffers = workspace.buffers
+        let size = Architecture.inputSize
+        // Stem: im2col (buffer 1) then one GEMM into buffer 0.
+        var side = SamePadding(input: size, kernel: 3, stride: 2).output
+        let perImage = side * side * 27
+        parallelChunks(n, workers: workers) { images in
+            for i in images {
+                im2col(input + i * size * size * 3, height: size, width: size, channels: 3, kernel: 3, stride: 2,
+                       output: buffers[1] + i * perImage)
+            }
+        }
+        stem.apply(input: buffers[1], rows: n * side * side, output: buffers[0], workers: workers)
+
+        for block in blocks {
+            let spec = block.spec
+            let rowsIn = n * side * side
+            var expanded = UnsafePointer(buffers[0])
+            if let expand = block.expand {
+                expand.apply(input: buffers[0], rows: rowsIn, output: buffers[1], workers: workers)
+                expanded = UnsafePointer(buffers[1])
+            }
+            let outSide = SamePadding(input: side, kernel: spec.kernel, stride: spec.stride).output
+            let e = spec.expandedChannels
+            let inSide = side
+            let dwOut = buffers[2]
+            parallelChunks(n * outSide, workers: workers) { range in
+                var start = range.lowerBound
+                while start < range.upperBound {
+                    let image = start / outSide
+                    let end = min(range.upperBound, (image + 1) * outSide)
+                    block.depthwise.apply(input: expanded + image * inSide * inSide * e, height: inSide, width: inSide,
+                                          output: dwOut + image * outSide * outSide * e,
+                                          rows: (start - image * outSide)..<(end - image * outSide))
+                    start = end
+                }
+            }
+            block.project.apply(input: dwOut, rows: n * outSide * outSide, output: buffers[3],
+                                residual: spec.hasResidual ? UnsafePointer(buffers[0]) : nil, workers: workers)
+            buffers.swapAt(0, 3)
+            side = outSide
+        }
+        head.apply(input: buffers[0], rows: n * side * side, output: buffers[1], workers: workers)
+        globalAveragePool(buffers[1], images: n, positions: side * side, channels: Architecture.headChannels,
+                          output: output)
+    }
+
+    /// ImageNet logits (count × 1000) of embeddings (count × 1280).
+    public func logits(embeddings: UnsafePointer<Float>, count n: Int, into output: UnsafeMutablePointer<Float>) {
+        for i in 0..<n {
+            (output + i * Architecture.classCount).update(from: classifierBias, count: Architecture.classCount)
+        }
+        classifierWeights.withUnsafeBufferPointer { w in
+            BLAS.gemm(m: n, n: Architecture.classCount, k: Architecture.headChannels, a: embeddings,
+                      lda: Architecture.headChannels, b: w.baseAddress!, ldb: Architecture.headChannels,
+                      transposeB: true, c: output, ldc: Architecture.classCount, beta: 1)
+        }
+    }
+}
+
+extension EfficientNetLite0 {
+    /// Convenience for a few images: embeddings as arrays of 1280 floats.
+    public func embed(_ inputs: [[Float]]) -> [[Float]] {
+        guard !inputs.isEmpty else { return [] }
+        let workspace = Workspace(batch: inputs.count)
+        let flat = inputs.flatMap { $0 }
+        var out = [Float](repeating: 0, count: inputs.count * Self.embeddingSize)
+        flat.withUnsafeBufferPointer { inp in
+            out.withUnsafeMutableBufferPointer { embed(inp.baseAddress!, count: inputs.count, into: $0.baseAddress!, workspace: workspace) }
+        }
+        return (0..<inputs.count).map { Array(out[($0 * Self.embeddingSize)..<(($0 + 1) * Self.embeddingSize)]) }
+    }
+
+    /// Convenience: logits for one embedding.
+    public func logits(_ embedding: [Float]) -> [Float] {
+        var out = [Float](repeating: 0, count: Architecture.classCount)
+        embedding.withUnsafeBufferPointer { e in
+            out.withUnsafeMutableBufferPointer { logits(embeddings: e.baseAddress!, count: 1, into: $0.baseAddress!) }
+        }
+        return out
+    }
+}

@@ -1,0 +1,3 @@
+import ArgumentParser
+struct Classify: ParsableCommand {}
+struct Embed: ParsableCommand {}

@@ -1,0 +1,37 @@
+import CBLAS
+
+/// The few OpenBLAS entry points Focal needs, with Swift argument names.
+public enum BLAS {
+    /// OpenBLAS's own worker threads for one call (it starts with one per core).
+    public static var threads: Int {
+        get { Int(openblas_get_num_threads()) }
+        set { openblas_set_num_threads(Int32(newValue)) }
+    }
+
+    /// C = A·B + β·C for row-major matrices: A is m×k, B is k×n, or n×k when
+    /// `transposeB` (weights kept as out×in, as stored), C is m×n.
+    @inlinable
+    public static func gemm(
+        m: Int, n: Int, k: Int,
+        a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, ldb: Int, transposeB: Bool = false,
+        c: UnsafeMutablePointer<Float>, ldc: Int, beta: Float = 0
+    ) {
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+
+    /// Solves A·X = B in place for symmetric positive-definite A (n×n), B n×nrhs,
+    /// both column-major, in float64 (LAPACK dposv). Returns LAPACK's `info`:
+    /// 0 on success, > 0 when A is not positive definite.
+    public static func solvePositiveDefinite(_ a: inout [Double], _ b: inout [Double], n: Int, rightHandSides: Int) -> Int {
+        var uplo = CChar(UInt8(ascii: "L"))
+        var n32 = Int32(n), nrhs = Int32(rightHandSides), lda = Int32(n), ldb = Int32(n), info: Int32 = 0
+        a.withUnsafeMutableBufferPointer { ap in
+            b.withUnsafeMutableBufferPointer { bp in
+                dposv_(&uplo, &n32, &nrhs, ap.baseAddress, &lda, bp.baseAddress, &ldb, &info)
+            }
+        }
+        return Int(info)
+    }
+}

@@ -1,0 +1,37 @@
+/// Unaligned SIMD loads and stores on Float buffers: channel-last tensors put
+/// 16 neighbouring channels side by side, which is what these move at once.
+public typealias Float16Lanes = SIMD16<Float>
+
+@inline(__always) @usableFromInline
+func load16(_ p: UnsafePointer<Float>) -> Float16Lanes {
+    UnsafeRawPointer(p).loadUnaligned(as: Float16Lanes.self)
+}
+
+@inline(__always) @usableFromInline
+func store16(_ v: Float16Lanes, _ p: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: Float16Lanes.self)
+}
+
+/// What follows a convolution: nothing, or ReLU6 (min(max(x, 0), 6)).
+public enum Activation: Sendable {
+    case identity
+    case relu6
+}
+
+extension Activation {
+    @inline(__always) @usableFromInline
+    func apply(_ v: Float16Lanes) -> Float16Lanes {
+        switch self {
+        case .identity: return v
+        case .relu6: return v.clamped(lowerBound: Float16Lanes(repeating: 0), upperBound: Float16Lanes(repeating: 6))
+        }
+    }
+
+    @inline(__always) @usableFromInline
+    func apply(_ v: Float) -> Float {
+        switch self {
+        case .identity: return v
+        case .relu6: return min(max(v, 0), 6)
+        }
+    }
+}

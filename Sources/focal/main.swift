@@ -1,0 +1,3 @@
+import FocalCommands
+
+Focal.main()
