@@ -29,6 +29,9 @@ public final class EfficientNetLite0: Sendable {
     /// Loads and validates weights in the lukemelas naming the converter keeps.
     public init(weights: SafeTensors, workers: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
         self.workers = max(1, workers)
+        // Focal splits the work between its own workers, each calling OpenBLAS
+        // single-threaded (see PointwiseConvolution.apply).
+        BLAS.threads = 1
         let stemWeights = try weights.floats("_conv_stem.weight", shape: [32, 3, 3, 3])
         // OIHW → rows in im2col order ((ky·3 + kx)·3 + ci).
         var stemRows = [Float](repeating: 0, count: 32 * 27)
@@ -92,13 +95,20 @@ public final class EfficientNetLite0: Sendable {
 
     // MARK: Inference
 
-    /// Scratch memory for one batch size; reuse it across calls (not across threads).
+    /// Images pushed through the network together. Larger batches are run in
+    /// groups of this many: enough rows for efficient GEMMs in the late layers,
+    /// few enough that activations stay in cache (measured: batch 8 runs
+    /// 90 images/s, batch 32 in one piece 64).
+    public static let groupSize = 8
+
+    /// Scratch memory for one group of images; reuse it across calls (not across threads).
     public final class Workspace {
         let capacity: Int
         var buffers: [UnsafeMutablePointer<Float>]
 
-        public init(batch: Int) {
-            capacity = batch
+        public init(batch: Int = EfficientNetLite0.groupSize) {
+            capacity = max(1, min(batch, EfficientNetLite0.groupSize))
+            let batch = capacity
             let size = batch * Self.largestActivation
             buffers = (0..<4).map { _ in
                 let p = UnsafeMutablePointer<Float>.allocate(capacity: size)
@@ -126,7 +136,17 @@ public final class EfficientNetLite0: Sendable {
     /// another in `input`, writing count × 1280 floats to `output`.
     public func embed(_ input: UnsafePointer<Float>, count n: Int, into output: UnsafeMutablePointer<Float>,
                       workspace: Workspace) {
-        precondition(n <= workspace.capacity, "workspace is for batches of \(workspace.capacity)")
+        let pixels = Architecture.inputSize * Architecture.inputSize * 3
+        var done = 0
+        while done < n {
+            let group = min(workspace.capacity, n - done)
+            embedGroup(input + done * pixels, count: group, into: output + done * Self.embeddingSize, workspace: workspace)
+            done += group
+        }
+    }
+
+    private func embedGroup(_ input: UnsafePointer<Float>, count n: Int, into output: UnsafeMutablePointer<Float>,
+                            workspace: Workspace) {
         var buffers = workspace.buffers
         let size = Architecture.inputSize
         // Stem: im2col (buffer 1) then one GEMM into buffer 0.

@@ -37,6 +37,9 @@ public struct DepthwiseConvolution: Sendable {
         let outWidth = pc.output
         let c = channels, k = kernel, s = stride
         let vectorEnd = c - c % 16
+        // Output columns whose k-wide window needs no padding.
+        let firstInterior = (pc.before + s - 1) / s
+        let interior = firstInterior..<max(firstInterior, (width - k + pc.before) / s + 1)
         weights.withUnsafeBufferPointer { wb in
             bias.withUnsafeBufferPointer { bb in
                 let w = wb.baseAddress!, b = bb.baseAddress!
@@ -47,8 +50,33 @@ public struct DepthwiseConvolution: Sendable {
                     var cb = 0
                     while cb < vectorEnd {
                         let bv = load16(b + cb)
-                        for ox in 0..<outWidth {
+                        var ox = 0
+                        while ox < outWidth {
                             let ix0 = ox * s - pc.before
+                            if ox >= interior.lowerBound && ox + 3 < interior.upperBound {
+                                // Four neighbouring outputs whose windows lie inside the
+                                // row share each weight load.
+                                var a0 = bv, a1 = bv, a2 = bv, a3 = bv
+                                for ky in kyLo..<kyHi {
+                                    let inp = input + ((iy0 + ky) * width + ix0) * c + cb
+                                    let wp = w + ky * k * c + cb
+                                    for kx in 0..<k {
+                                        let wv = load16(wp + kx * c)
+                                        let x = inp + kx * c
+                                        a0.addProduct(load16(x), wv)
+                                        a1.addProduct(load16(x + s * c), wv)
+                                        a2.addProduct(load16(x + 2 * s * c), wv)
+                                        a3.addProduct(load16(x + 3 * s * c), wv)
+                                    }
+                                }
+                                let o = outRow + ox * c + cb
+                                store16(activation.apply(a0), o)
+                                store16(activation.apply(a1), o + c)
+                                store16(activation.apply(a2), o + 2 * c)
+                                store16(activation.apply(a3), o + 3 * c)
+                                ox += 4
+                                continue
+                            }
                             let kxLo = max(0, -ix0), kxHi = min(k, width - ix0)
                             var acc = bv
                             for ky in kyLo..<kyHi {
@@ -59,6 +87,7 @@ public struct DepthwiseConvolution: Sendable {
                                 }
                             }
                             store16(activation.apply(acc), outRow + ox * c + cb)
+                            ox += 1
                         }
                         cb += 16
                     }

@@ -23,7 +23,7 @@ extension Activation {
     func apply(_ v: Float16Lanes) -> Float16Lanes {
         switch self {
         case .identity: return v
-        case .relu6: return v.clamped(lowerBound: Float16Lanes(repeating: 0), upperBound: Float16Lanes(repeating: 6))
+        case .relu6: return pointwiseMin(pointwiseMax(v, Float16Lanes(repeating: 0)), Float16Lanes(repeating: 6))
         }
     }
 
