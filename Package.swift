@@ -35,12 +35,15 @@ let package = Package(
         .target(name: "FocalNumerics", dependencies: ["CBLAS"], swiftSettings: release),
         .target(name: "FocalImages", dependencies: ["_FocalCodecShims"], swiftSettings: release),
 
+        // Files Focal reads and writes: atomic writes, .npy matrices, image folders.
+        .target(name: "FocalFiles"),
+
         // The backbone: weights, network, preprocessing, embedding pipeline.
         .target(name: "FocalBackbone", dependencies: ["FocalNumerics", "FocalImages"], swiftSettings: release),
 
         // The command line.
         .target(name: "FocalCommands", dependencies: [
-            "FocalBackbone", "FocalImages",
+            "FocalBackbone", "FocalImages", "FocalFiles",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "focal", dependencies: ["FocalCommands"]),
@@ -54,7 +57,8 @@ let package = Package(
         .testTarget(name: "FocalNumericsTests", dependencies: ["FocalNumerics"]),
         .testTarget(name: "FocalBackboneTests", dependencies: ["FocalBackbone", "FocalImages"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "FocalCommandsTests", dependencies: ["FocalCommands", "FocalBackbone"]),
+        .testTarget(name: "FocalFilesTests", dependencies: ["FocalFiles"]),
+        .testTarget(name: "FocalCommandsTests", dependencies: ["FocalCommands", "FocalBackbone", "FocalFiles"]),
     ],
     // Numeric kernels share raw buffers across worker threads by design; Swift 6's
     // strict Sendable checking cannot express that, so the package uses Swift 5 mode.

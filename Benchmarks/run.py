@@ -1,0 +1,397 @@
+#!/usr/bin/env python3
+"""Focal's benchmarks against its peers, in one run.
+
+The one command (from the repository root; it builds the release binaries first):
+
+    Benchmarks/run.sh [--quick] [--json results.json] [other options below]
+
+or, with `.build/release/focal-benchmark` and `.build/release/focal` already built:
+
+    python3 Benchmarks/run.py [--quick] [--json results.json]
+
+What it measures (the host is noisy, so peers are interleaved round by round and
+medians are reported):
+
+  a. Throughput of the 1280-d embedding, 2 threads, random 224x224 inputs, at batch 1
+     and 32: onnxruntime in process (intra_op 2, inter_op 1, sequential, all graph
+     optimisations; the graph from Benchmarks/onnx_graph.py, checked against the
+     reference vectors every time it is built) versus
+     `focal-benchmark throughput --batch B --seconds S --threads 2` (weights loading
+     not timed). Round i: ORT for S seconds, then Focal for S seconds (the order flips
+     every round). Reported: median images/s over rounds, ratio Focal/ORT.
+  b. Decode + resize of a 12 MP JPEG (4000x3000, quality 90, generated
+     deterministically from /work/shared/samples/china.jpg) to the 224x224 network
+     image, single-threaded: `focal-benchmark decode FILE --repeat N` (DCT scaling
+     keeping the shorter side >= 512, shorter side to 256 with Pillow-exact bilinear,
+     centre crop 224) versus Pillow doing the same in process (`draft` at the same
+     DCT scale, checked, `convert('RGB')`, BILINEAR resize, crop). Reported: median
+     seconds per image and Pillow_time/Focal_time (> 1 means Focal is faster).
+  c. Peak memory: `/usr/bin/time -v focal embed FOLDER --out OUT.npy` on 2,000
+     deterministic 320x240 JPEGs; peak resident memory (MB) and images/s of the
+     whole command (process start and weights loading included). Skipped, with a
+     message, while `focal embed` is not available.
+
+Options: --quick (3 rounds of 1 s, 5 decodes per round, 300 images), --rounds,
+--seconds, --batches, --decode-repeat, --images, --only {throughput,decode,memory}
+(repeatable), --json PATH (the summary and every round as JSON), --keep-temp.
+"""
+import argparse
+import json
+import math
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+import onnx_graph  # noqa: E402
+
+SAMPLES = "/work/shared/samples"
+TARGET_SHORT = 256
+CROP = 224
+DCT_MIN_SHORT = 2 * TARGET_SHORT  # Focal's rule: scale in the DCT only while shorter side >= 512
+
+
+def log(message=""):
+    print(message, flush=True)
+
+
+def run_json(cmd, env=None):
+    """Runs a command that prints one JSON object on its last stdout line."""
+    result = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    if result.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({result.returncode}):\n{result.stderr.strip()[-2000:]}")
+    lines = [line for line in result.stdout.splitlines() if line.strip().startswith("{")]
+    if not lines:
+        raise RuntimeError(f"{' '.join(cmd)} printed no JSON:\n{result.stdout[-2000:]}")
+    return json.loads(lines[-1])
+
+
+# ---------------------------------------------------------------- a. throughput
+
+def ort_round(session, inputs, seconds):
+    """Runs the session for `seconds` (at least 3 runs): median seconds per batch and run count."""
+    times = []
+    start = time.perf_counter()
+    while time.perf_counter() - start < seconds or len(times) < 3:
+        t0 = time.perf_counter()
+        session.run(["embedding"], {"input": inputs})
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), len(times)
+
+
+def bench_throughput(args, benchmark_bin, results):
+    log("== a. throughput (2 threads, random 224x224 inputs) ==")
+    t0 = time.perf_counter()
+    model = onnx_graph.build_model()  # asserts the reference vectors (max |diff| <= 1e-4)
+    log(f"onnx graph built and checked against the reference vectors ({time.perf_counter() - t0:.1f} s)")
+    session = onnx_graph.make_session(model, threads=2)
+    rng = np.random.default_rng(42)
+    out = {}
+    for batch in args.batches:
+        inputs = rng.uniform(-1, 1, size=(batch, 3, CROP, CROP)).astype(np.float32)
+        for _ in range(2 if batch > 1 else 10):  # warm-up
+            session.run(["embedding"], {"input": inputs})
+        rounds = []
+        for r in range(args.rounds):
+            entry = {}
+            order = ["ort", "focal"] if r % 2 == 0 else ["focal", "ort"]
+            for peer in order:
+                if peer == "ort":
+                    median, runs = ort_round(session, inputs, args.seconds)
+                    entry["ort"] = {"images_per_second": batch / median, "median_seconds_per_batch": median, "runs": runs}
+                else:
+                    j = run_json([benchmark_bin, "throughput", "--batch", str(batch),
+                                  "--seconds", str(args.seconds), "--threads", "2"])
+                    entry["focal"] = {"images_per_second": j["images_per_second"],
+                                      "median_seconds_per_batch": j["median_seconds_per_batch"], "runs": j["runs"]}
+            entry["ratio"] = entry["focal"]["images_per_second"] / entry["ort"]["images_per_second"]
+            rounds.append(entry)
+            log(f"  batch {batch:>2} round {r + 1}/{args.rounds}: ORT {entry['ort']['images_per_second']:7.1f} img/s, "
+                f"Focal {entry['focal']['images_per_second']:7.1f} img/s, Focal/ORT {entry['ratio']:.2f}")
+        ort = statistics.median(e["ort"]["images_per_second"] for e in rounds)
+        focal = statistics.median(e["focal"]["images_per_second"] for e in rounds)
+        paired = statistics.median(e["ratio"] for e in rounds)
+        out[str(batch)] = {"ort_images_per_second": ort, "focal_images_per_second": focal,
+                           "ratio_focal_over_ort": focal / ort, "median_paired_ratio": paired, "rounds": rounds}
+        log(f"batch {batch}: ORT {ort:.1f} img/s, Focal {focal:.1f} img/s (medians of {args.rounds} rounds of "
+            f"{args.seconds:g} s); Focal/ORT = {focal / ort:.2f} (median of per-round ratios {paired:.2f})")
+    results["throughput"] = out
+
+
+# ---------------------------------------------------------------- b. decode + resize
+
+def make_large_jpeg(path, width=4000, height=3000):
+    """A deterministic 12 MP photo-like JPEG: china.jpg cropped to 4:3, upscaled, with film grain."""
+    from PIL import Image
+    src = Image.open(os.path.join(SAMPLES, "china.jpg")).convert("RGB")
+    w, h = src.size
+    cw = min(w, h * width // height)
+    ch = min(h, w * height // width)
+    src = src.crop(((w - cw) // 2, (h - ch) // 2, (w - cw) // 2 + cw, (h - ch) // 2 + ch))
+    big = np.asarray(src.resize((width, height), Image.BICUBIC), dtype=np.int16)
+    grain = np.random.default_rng(12).normal(0, 4, size=big.shape).round().astype(np.int16)
+    Image.fromarray(np.clip(big + grain, 0, 255).astype(np.uint8)).save(path, quality=90)
+
+
+def focal_dct_scale(width, height):
+    """Focal's rule: the smallest n in 1...8 with ceil(shorter * n / 8) >= 512 (8 if none)."""
+    shorter = min(width, height)
+    for n in range(1, 9):
+        if -(-shorter * n // 8) >= DCT_MIN_SHORT:
+            return n
+    return 8
+
+
+def pillow_network_image(path, draft_size):
+    from PIL import Image
+    im = Image.open(path)
+    if draft_size is not None:
+        im.draft("RGB", draft_size)
+    im = im.convert("RGB")
+    w, h = im.size
+    short, long = min(w, h), max(w, h)
+    scaled = round(long * TARGET_SHORT / short)
+    size = (TARGET_SHORT, scaled) if w <= h else (scaled, TARGET_SHORT)
+    im = im.resize(size, Image.BILINEAR)
+    left, top = (size[0] - CROP) // 2, (size[1] - CROP) // 2
+    return im.crop((left, top, left + CROP, top + CROP))
+
+
+def pillow_draft_request(path):
+    """The `draft` size that makes Pillow decode at Focal's DCT scale; checked, with the decoded size."""
+    from PIL import Image
+    im = Image.open(path)
+    width, height = im.size
+    n = focal_dct_scale(width, height)
+    expected = (-(-width * n // 8), -(-height * n // 8))
+    if n == 8:
+        return None, (width, height), expected, n
+    reduction = 8 // n
+    if 8 % n or reduction not in (2, 4, 8):
+        raise RuntimeError(f"Pillow's draft cannot decode at {n}/8 (only 1/1, 1/2, 1/4, 1/8)")
+    request = (width // reduction, height // reduction)
+    im.draft("RGB", request)
+    decoded = im.size
+    im.convert("RGB")  # actually decode once, to be sure the reduced decode works
+    if decoded != expected:
+        raise RuntimeError(f"Pillow draft{request} decodes {decoded}, Focal decodes {expected}")
+    return request, decoded, expected, n
+
+
+def bench_decode(args, benchmark_bin, tmp, results):
+    from PIL import Image
+    log("== b. decode + resize of a 12 MP JPEG to 224x224 (single-threaded) ==")
+    path = os.path.join(tmp, "large_4000x3000_q90.jpg")
+    make_large_jpeg(path)
+    width, height = Image.open(path).size
+    request, decoded, expected, n = pillow_draft_request(path)
+    log(f"{os.path.basename(path)}: {width}x{height}, {os.path.getsize(path) / 1e6:.1f} MB; DCT scale {n}/8 -> "
+        f"{expected[0]}x{expected[1]} (Focal's rule); Pillow draft('RGB', {request}) decodes "
+        f"{decoded[0]}x{decoded[1]}: same")
+    check = pillow_network_image(path, request)
+    assert check.size == (CROP, CROP), check.size
+    rounds = []
+    for r in range(args.rounds):
+        entry = {}
+        order = ["pillow", "focal"] if r % 2 == 0 else ["focal", "pillow"]
+        for peer in order:
+            if peer == "pillow":
+                times = []
+                for _ in range(args.decode_repeat):
+                    t0 = time.perf_counter()
+                    pillow_network_image(path, request)
+                    times.append(time.perf_counter() - t0)
+                entry["pillow"] = statistics.median(times)
+            else:
+                j = run_json([benchmark_bin, "decode", path, "--repeat", str(args.decode_repeat)])
+                if list(j.get("output", [])) != [CROP, CROP]:
+                    raise RuntimeError(f"focal-benchmark decode output {j.get('output')}")
+                entry["focal"] = j["median_seconds"]
+        entry["ratio"] = entry["pillow"] / entry["focal"]
+        rounds.append(entry)
+        log(f"  round {r + 1}/{args.rounds}: Pillow {entry['pillow'] * 1e3:7.1f} ms, Focal {entry['focal'] * 1e3:7.1f} ms, "
+            f"Pillow/Focal {entry['ratio']:.2f}")
+    pillow = statistics.median(e["pillow"] for e in rounds)
+    focal = statistics.median(e["focal"] for e in rounds)
+    paired = statistics.median(e["ratio"] for e in rounds)
+    results["decode"] = {"file": {"size": [width, height], "bytes": os.path.getsize(path), "quality": 90},
+                         "dct_scale_eighths": n, "decoded_size": list(decoded), "pillow_draft_request": list(request or []),
+                         "pillow_median_seconds": pillow, "focal_median_seconds": focal,
+                         "ratio_pillow_over_focal": pillow / focal, "median_paired_ratio": paired,
+                         "repeats_per_round": args.decode_repeat, "rounds": rounds}
+    log(f"decode+resize: Pillow {pillow * 1e3:.1f} ms, Focal {focal * 1e3:.1f} ms (medians); "
+        f"Pillow/Focal = {pillow / focal:.2f} (> 1: Focal faster; median of per-round ratios {paired:.2f})")
+
+
+# ---------------------------------------------------------------- c. peak memory
+
+def make_small_jpegs(folder, count, width=320, height=240):
+    """`count` deterministic, varied 320x240 JPEGs: gradients, shapes, grain."""
+    from PIL import Image, ImageDraw
+    os.makedirs(folder, exist_ok=True)
+    yy, xx = np.mgrid[0:height, 0:width].astype(np.float32)
+    for i in range(count):
+        rng = np.random.default_rng(1000 + i)
+        c0, c1 = rng.uniform(0, 255, 3), rng.uniform(0, 255, 3)
+        angle = rng.uniform(0, 2 * math.pi)
+        t = (np.cos(angle) * xx / width + np.sin(angle) * yy / height + 1) / 2
+        base = c0 * (1 - t[..., None]) + c1 * t[..., None]
+        base += rng.normal(0, rng.uniform(1, 12), size=base.shape)
+        im = Image.fromarray(np.clip(base, 0, 255).astype(np.uint8))
+        draw = ImageDraw.Draw(im)
+        for _ in range(int(rng.integers(3, 12))):
+            x0, y0 = int(rng.integers(-40, width)), int(rng.integers(-40, height))
+            x1, y1 = x0 + int(rng.integers(10, 200)), y0 + int(rng.integers(10, 160))
+            fill = tuple(int(v) for v in rng.integers(0, 256, 3))
+            kind = int(rng.integers(0, 3))
+            if kind == 0:
+                draw.ellipse((x0, y0, x1, y1), fill=fill)
+            elif kind == 1:
+                draw.rectangle((x0, y0, x1, y1), fill=fill)
+            else:
+                draw.line((x0, y0, x1, y1), fill=fill, width=int(rng.integers(1, 12)))
+        im.save(os.path.join(folder, f"img_{i:05d}.jpg"), quality=int(rng.integers(75, 96)))
+
+
+def bench_memory(args, focal_bin, tmp, results):
+    log(f"== c. peak memory of `focal embed` on {args.images} 320x240 JPEGs ==")
+    available = False
+    if os.path.exists(focal_bin):
+        probe = subprocess.run([focal_bin, "embed", "--help"], capture_output=True, text=True)
+        available = probe.returncode == 0 and "--out" in probe.stdout + probe.stderr
+    if not available:
+        log("skipped: focal embed not available")
+        results["memory"] = {"skipped": "focal embed not available"}
+        return
+    folder = os.path.join(tmp, "small_jpegs")
+    t0 = time.perf_counter()
+    make_small_jpegs(folder, args.images)
+    log(f"generated {args.images} JPEGs in {time.perf_counter() - t0:.1f} s")
+    out = os.path.join(tmp, "embeddings.npy")
+    env = dict(os.environ, XDG_CACHE_HOME=os.path.join(tmp, "cache"))  # no cache from earlier runs
+    cmd = ["/usr/bin/time", "-v", focal_bin, "embed", folder, "--out", out]
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        log(f"failed: focal embed exited {proc.returncode}:\n{proc.stderr.strip()[-1500:]}")
+        results["memory"] = {"failed": proc.returncode, "stderr": proc.stderr[-1500:]}
+        return
+    match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
+    peak_mb = int(match.group(1)) / 1024 if match else float("nan")
+    shape = None
+    if os.path.exists(out):
+        shape = list(np.load(out, mmap_mode="r").shape)
+    csv = os.path.splitext(out)[0] + ".csv"
+    results["memory"] = {"images": args.images, "peak_rss_mb": peak_mb, "wall_seconds": wall,
+                         "images_per_second": args.images / wall, "npy_shape": shape,
+                         "csv_written": os.path.exists(csv), "command": " ".join(cmd[2:])}
+    log(f"focal embed: peak RSS {peak_mb:.1f} MB, {wall:.2f} s wall, {args.images / wall:.1f} images/s "
+        f"(whole command); OUT.npy shape {shape}, OUT.csv {'written' if os.path.exists(csv) else 'MISSING'}")
+    if shape is None or shape[0] != args.images:
+        log(f"warning: expected {args.images} embeddings in {out}, found shape {shape}")
+
+
+# ---------------------------------------------------------------- summary
+
+def summary_rows(results):
+    rows = []
+    for batch, t in results.get("throughput", {}).items():
+        rows.append((f"throughput batch {batch} (img/s)", f"{t['ort_images_per_second']:.1f}",
+                     f"{t['focal_images_per_second']:.1f}", f"Focal/ORT {t['ratio_focal_over_ort']:.2f}"))
+    d = results.get("decode")
+    if d:
+        rows.append(("12 MP JPEG -> 224 (ms)", f"{d['pillow_median_seconds'] * 1e3:.1f}",
+                     f"{d['focal_median_seconds'] * 1e3:.1f}", f"Pillow/Focal {d['ratio_pillow_over_focal']:.2f}"))
+    m = results.get("memory")
+    if m:
+        if "peak_rss_mb" in m:
+            rows.append((f"focal embed {m['images']} JPEGs", "-",
+                         f"{m['peak_rss_mb']:.1f} MB peak, {m['images_per_second']:.1f} img/s", ""))
+        else:
+            rows.append(("focal embed", "-", m.get("skipped") or f"failed ({m.get('failed')})", ""))
+    return rows
+
+
+def print_summary(results):
+    rows = [("measure", "peer (ORT / Pillow)", "Focal", "ratio")] + summary_rows(results)
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    log("\n== summary (medians) ==")
+    for k, row in enumerate(rows):
+        log("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
+        if k == 0:
+            log("  ".join("-" * w for w in widths))
+
+
+def main():
+    parser = argparse.ArgumentParser(description="Focal vs onnxruntime / Pillow, interleaved; prints medians.",
+                                     formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    parser.add_argument("--quick", action="store_true", help="3 rounds of 1 s, 5 decodes per round, 300 images")
+    parser.add_argument("--rounds", type=int, default=None, help="rounds per measure (default 5)")
+    parser.add_argument("--seconds", type=float, default=None, help="seconds per throughput round (default 3)")
+    parser.add_argument("--batches", default="1,32", help="throughput batch sizes (default 1,32)")
+    parser.add_argument("--decode-repeat", type=int, default=None, help="decodes per round (default 15)")
+    parser.add_argument("--images", type=int, default=None, help="JPEGs for the memory run (default 2000)")
+    parser.add_argument("--only", action="append", choices=["throughput", "decode", "memory"],
+                        help="run only these measures (repeatable)")
+    parser.add_argument("--json", metavar="PATH", help="also write the results as JSON here")
+    parser.add_argument("--build-dir", default=os.path.join(ROOT, ".build", "release"))
+    parser.add_argument("--keep-temp", action="store_true", help="keep the generated images")
+    args = parser.parse_args()
+    q = args.quick
+    args.rounds = args.rounds or (3 if q else 5)
+    args.seconds = args.seconds or (1.0 if q else 3.0)
+    args.decode_repeat = args.decode_repeat or (5 if q else 15)
+    args.images = args.images or (300 if q else 2000)
+    args.batches = [int(b) for b in args.batches.split(",") if b]
+    only = set(args.only or ["throughput", "decode", "memory"])
+
+    benchmark_bin = os.path.join(args.build_dir, "focal-benchmark")
+    focal_bin = os.path.join(args.build_dir, "focal")
+    if only & {"throughput", "decode"} and not os.path.exists(benchmark_bin):
+        sys.exit(f"{benchmark_bin} not found: run Benchmarks/run.sh (or swift build -c release --product focal-benchmark)")
+
+    import onnxruntime
+    import PIL
+    results = {"host": {"cpus": os.cpu_count(), "machine": platform.machine(), "loadavg_start": os.getloadavg(),
+                        "onnxruntime": onnxruntime.__version__, "pillow": PIL.__version__, "numpy": np.__version__},
+               "settings": {"rounds": args.rounds, "seconds": args.seconds, "batches": args.batches,
+                            "decode_repeat": args.decode_repeat, "images": args.images, "quick": q}}
+    log(f"host: {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f}; onnxruntime {onnxruntime.__version__}, "
+        f"Pillow {PIL.__version__}; {args.rounds} rounds")
+    tmp = tempfile.mkdtemp(prefix="focal-bench-")
+    started = time.perf_counter()
+    try:
+        if "throughput" in only:
+            bench_throughput(args, benchmark_bin, results)
+        if "decode" in only:
+            bench_decode(args, benchmark_bin, tmp, results)
+        if "memory" in only:
+            bench_memory(args, focal_bin, tmp, results)
+    finally:
+        if args.keep_temp:
+            log(f"kept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    results["host"]["loadavg_end"] = os.getloadavg()
+    results["seconds_total"] = time.perf_counter() - started
+    print_summary(results)
+    if args.json:
+        results["summary"] = [dict(zip(("measure", "peer", "focal", "ratio"), r)) for r in summary_rows(results)]
+        with open(args.json, "w") as f:
+            json.dump(results, f, indent=1)
+        log(f"wrote {args.json}")
+
+
+if __name__ == "__main__":
+    main()

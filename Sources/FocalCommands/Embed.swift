@@ -1,0 +1,80 @@
+import ArgumentParser
+import FocalBackbone
+import FocalFiles
+import Foundation
+
+/// `focal embed`: 1280-d embeddings of images, as a NumPy matrix and a CSV of paths.
+struct Embed: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Embed images into 1280-d feature vectors (a .npy matrix plus a .csv of paths).",
+        discussion: """
+            Folders are searched recursively for .jpg, .jpeg and .png files, in sorted order. \
+            Row i of FILE.npy (float32, images × 1280) belongs to row i of FILE.csv (header 'image'). \
+            A file that cannot be read is reported on stderr and skipped; the command fails only \
+            if no image could be read.
+            """)
+
+    @Argument(help: "Images or folders.")
+    var paths: [String]
+
+    @Option(help: "The .npy file to write; the .csv of paths goes beside it.")
+    var out: String
+
+    @Flag(help: "Print a JSON summary on stdout: out, csv, images, dimensions, skipped.")
+    var json = false
+
+    @OptionGroup var backboneOptions: BackboneOptions
+
+    func validate() throws {
+        guard out.hasSuffix(".npy") else { throw ValidationError("--out must name a .npy file") }
+    }
+
+    var csvPath: String { String(out.dropLast(4)) + ".csv" }
+
+    func run() throws {
+        let (files, missing) = ImageFiles.collect(paths)
+        var skipped: [(path: String, reason: String)] = missing.map { ($0.path, $0.reason) }
+        missing.forEach { warn($0.description) }
+        guard !files.isEmpty else {
+            warn("focal embed: no images found in \(paths.joined(separator: " "))")
+            throw ExitCode(1)
+        }
+        let backbone = try backboneOptions.loadBackbone()
+        let embedder = Embedder(backbone: backbone, preprocessing: backboneOptions.preprocessing,
+                                batchSize: backboneOptions.batch)
+        let matrix = try NumPyMatrixWriter(path: out, columns: EfficientNetLite0.embeddingSize)
+        let csv = try AtomicFile.Writer(path: csvPath)
+        try csv.write(Array("image\n".utf8))
+        let progress = Progress("embedding", total: files.count)
+        try embedder.embed(paths: files) { item in
+            progress.advance()
+            switch item.result {
+            case .failure(let error):
+                progress.finish()
+                warn(error.description)
+                skipped.append((item.path, error.reason))
+            case .success(let embedding):
+                try matrix.append(row: embedding)
+                try csv.write(Array((csvField(item.path) + "\n").utf8))
+            }
+        }
+        progress.finish()
+        guard matrix.rows > 0 else {
+            warn("focal embed: none of the \(files.count) files could be read; nothing written")
+            throw ExitCode(1)
+        }
+        try matrix.finish()
+        try csv.commit()
+        if json {
+            print(try jsonLine([
+                "out": out, "csv": csvPath, "images": matrix.rows, "dimensions": matrix.columns,
+                "backbone": backbone.identity,
+                "skipped": skipped.map { ["image": $0.path, "error": $0.reason] },
+            ] as [String: Any]))
+        } else {
+            var summary = "wrote \(matrix.rows) embeddings to \(out) and their paths to \(csvPath)"
+            if !skipped.isEmpty { summary += "; skipped \(skipped.count) unreadable file\(skipped.count == 1 ? "" : "s")" }
+            print(summary)
+        }
+    }
+}

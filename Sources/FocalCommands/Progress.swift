@@ -1,0 +1,51 @@
+import Foundation
+
+/// Count, rate and time left for long work, redrawn on one line of a terminal's
+/// stderr at most ten times a second; silent when stderr is not a terminal, so
+/// logs and pipes stay clean.
+final class Progress {
+    let label: String
+    let total: Int
+    let enabled: Bool
+    private let start = Date()
+    private var lastDraw = Date.distantPast
+    private(set) var done = 0
+
+    init(_ label: String, total: Int, enabled: Bool = isatty(STDERR_FILENO) == 1) {
+        self.label = label
+        self.total = total
+        self.enabled = enabled && total > 0
+    }
+
+    func advance(by n: Int = 1) {
+        done += n
+        guard enabled else { return }
+        let now = Date()
+        if now.timeIntervalSince(lastDraw) < 0.1 && done < total { return }
+        lastDraw = now
+        FileHandle.standardError.write(Data(("\r\u{1B}[K" + line(now: now)).utf8))
+    }
+
+    func line(now: Date) -> String {
+        let elapsed = now.timeIntervalSince(start)
+        let rate = elapsed > 0 ? Double(done) / elapsed : 0
+        var text = "\(label) \(done)/\(total)"
+        if done > 0 && elapsed > 0.5 {
+            text += String(format: "  %.1f/s", rate)
+            if done < total && rate > 0 { text += "  \(Self.duration(Double(total - done) / rate)) left" }
+        }
+        return text
+    }
+
+    func finish() {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        if s < 60 { return "\(s)s" }
+        if s < 3600 { return "\(s / 60)m\(String(format: "%02d", s % 60))s" }
+        return "\(s / 3600)h\(String(format: "%02d", s / 60 % 60))m"
+    }
+}

@@ -1,3 +1,0 @@
-import ArgumentParser
-struct Classify: ParsableCommand {}
-struct Embed: ParsableCommand {}

@@ -1,0 +1,78 @@
+import Foundation
+
+/// Writes files so that an interrupted run leaves the previous file intact:
+/// the bytes go to a temporary file in the same folder, are flushed to disk,
+/// and then take the final name in one rename.
+public enum AtomicFile {
+    public static func write(_ bytes: some Sequence<UInt8>, to path: String) throws {
+        let writer = try Writer(path: path)
+        try writer.write(Array(bytes))
+        try writer.commit()
+    }
+
+    public static func write(_ text: String, to path: String) throws {
+        try write(Array(text.utf8), to: path)
+    }
+
+    /// A file being written piece by piece; invisible under its final name until `commit`.
+    public final class Writer {
+        public let path: String
+        let temporaryPath: String
+        let handle: FileHandle
+        var committed = false
+
+        public init(path: String) throws {
+            self.path = path
+            let url = URL(fileURLWithPath: path)
+            temporaryPath = url.deletingLastPathComponent()
+                .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp").path
+            guard FileManager.default.createFile(atPath: temporaryPath, contents: nil) else {
+                throw FileError(path: path, reason: "cannot create a file in \(url.deletingLastPathComponent().path)")
+            }
+            handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporaryPath))
+        }
+
+        public func write(_ bytes: [UInt8]) throws {
+            do { try handle.write(contentsOf: bytes) } catch {
+                throw FileError(path: path, reason: "write failed: \(error.localizedDescription)")
+            }
+        }
+
+        /// Overwrites bytes at `offset` (for headers known only at the end).
+        public func write(_ bytes: [UInt8], at offset: UInt64) throws {
+            let end = try handle.offset()
+            try handle.seek(toOffset: offset)
+            try write(bytes)
+            try handle.seek(toOffset: end)
+        }
+
+        public func commit() throws {
+            try handle.synchronize()
+            try handle.close()
+            guard rename(temporaryPath, path) == 0 else {
+                let reason = String(cString: strerror(errno))
+                unlink(temporaryPath)
+                throw FileError(path: path, reason: "cannot replace the file: \(reason)")
+            }
+            committed = true
+        }
+
+        deinit {
+            if !committed {
+                try? handle.close()
+                unlink(temporaryPath)
+            }
+        }
+    }
+}
+
+/// A file Focal could not read or write; one line naming it.
+public struct FileError: Error, CustomStringConvertible, Sendable {
+    public var path: String
+    public var reason: String
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+    public var description: String { "\(path): \(reason)" }
+}
