@@ -41,15 +41,19 @@ let package = Package(
         // The backbone: weights, network, preprocessing, embedding pipeline.
         .target(name: "FocalBackbone", dependencies: ["FocalNumerics", "FocalImages"], swiftSettings: release),
 
+        // Datasets and training: generated scenes with known answers; the concept head.
+        .target(name: "FocalScenes", dependencies: ["FocalImages", "FocalFiles"], swiftSettings: release),
+        .target(name: "FocalTraining", dependencies: ["FocalNumerics"], swiftSettings: release),
+
         // The command line.
         .target(name: "FocalCommands", dependencies: [
-            "FocalBackbone", "FocalImages", "FocalFiles",
+            "FocalBackbone", "FocalImages", "FocalFiles", "FocalScenes", "FocalTraining",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "focal", dependencies: ["FocalCommands"]),
 
         // Benchmarks (run by Benchmarks/run.sh against onnxruntime and Pillow).
-        .executableTarget(name: "focal-benchmark", dependencies: ["FocalBackbone", "FocalImages"],
+        .executableTarget(name: "focal-benchmark", dependencies: ["FocalBackbone", "FocalImages", "FocalScenes", "FocalTraining"],
                           path: "Benchmarks/Sources/focal-benchmark", swiftSettings: release),
 
         .testTarget(name: "FocalImagesTests", dependencies: ["FocalImages"],
@@ -58,6 +62,8 @@ let package = Package(
         .testTarget(name: "FocalBackboneTests", dependencies: ["FocalBackbone", "FocalImages"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "FocalFilesTests", dependencies: ["FocalFiles"]),
+        .testTarget(name: "FocalScenesTests", dependencies: ["FocalScenes", "FocalImages", "FocalBackbone", "FocalTraining"]),
+        .testTarget(name: "FocalTrainingTests", dependencies: ["FocalTraining"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FocalCommandsTests", dependencies: ["FocalCommands", "FocalBackbone", "FocalFiles"]),
     ],
     // Numeric kernels share raw buffers across worker threads by design; Swift 6's

@@ -1,0 +1,2 @@
+/// Scene generator: see the issue "Datasets with known answers".
+public enum Scenes {}

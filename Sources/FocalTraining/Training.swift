@@ -1,0 +1,2 @@
+/// Logistic-regression concept heads, cross-validation and metrics.
+public enum Training {}
