@@ -23,6 +23,9 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.0"),
     ],
     targets: [
         // Native libraries (Debian: libopenblas-dev, libjpeg-dev, libpng-dev).
@@ -44,10 +47,16 @@ let package = Package(
         // Datasets and training: generated scenes with known answers; the concept head.
         .target(name: "FocalScenes", dependencies: ["FocalImages", "FocalFiles"], swiftSettings: release),
         .target(name: "FocalTraining", dependencies: ["FocalNumerics"], swiftSettings: release),
+        .target(name: "FocalDatasets", dependencies: [
+            "FocalBackbone", "FocalImages", "FocalFiles",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "CSV", package: "CSV.swift"),
+        ]),
 
         // The command line.
         .target(name: "FocalCommands", dependencies: [
-            "FocalBackbone", "FocalImages", "FocalFiles", "FocalScenes", "FocalTraining",
+            "FocalBackbone", "FocalImages", "FocalFiles", "FocalScenes", "FocalTraining", "FocalDatasets",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "focal", dependencies: ["FocalCommands"]),
@@ -62,6 +71,7 @@ let package = Package(
         .testTarget(name: "FocalBackboneTests", dependencies: ["FocalBackbone", "FocalImages"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "FocalFilesTests", dependencies: ["FocalFiles"]),
+        .testTarget(name: "FocalDatasetsTests", dependencies: ["FocalDatasets", "FocalImages", "FocalFiles", "FocalBackbone"]),
         .testTarget(name: "FocalScenesTests", dependencies: ["FocalScenes", "FocalImages", "FocalBackbone", "FocalTraining"]),
         .testTarget(name: "FocalTrainingTests", dependencies: ["FocalTraining"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FocalCommandsTests", dependencies: ["FocalCommands", "FocalBackbone", "FocalFiles"]),

@@ -1,0 +1,58 @@
+import Foundation
+
+/// A dataset revision: samples with labels, read from a manifest (CSV or JSON
+/// Lines) or from a folder per concept. One manifest file is one revision.
+public struct Dataset: Sendable {
+    /// The five columns Focal reads, in the order it writes them.
+    public static let columns = ["image", "positives", "negatives", "split", "regions"]
+
+    /// The manifest file, or the folder for a folder-per-concept dataset.
+    public var source: String
+    /// Extra columns in their original order (written back after the five).
+    public var extraColumns: [String]
+    public var samples: [Sample]
+    /// What was wrong but did not stop the dataset from being used.
+    public var issues: [DatasetIssue]
+
+    public init(source: String, samples: [Sample], extraColumns: [String] = [], issues: [DatasetIssue] = []) {
+        self.source = source
+        self.samples = samples
+        self.extraColumns = extraColumns
+        self.issues = issues
+    }
+
+    /// Every concept named as a positive, a negative or a region, sorted.
+    public var concepts: [String] {
+        var names = Set<String>()
+        for s in samples { names.formUnion(s.positives); names.formUnion(s.negatives) }
+        return names.sorted()
+    }
+
+    /// The samples of one split; `nil` selects those with no split.
+    public func samples(in split: Split?) -> [Sample] { samples.filter { $0.split == split } }
+
+    /// Samples for training: the train split, or every sample with no split
+    /// when the dataset has no train split at all.
+    public var trainingSamples: [Sample] {
+        let train = samples(in: .train)
+        return train.isEmpty ? samples.filter { $0.split == nil } : train
+    }
+
+    /// Opens a manifest (.csv, .jsonl), a folder holding `manifest.csv` or
+    /// `manifest.jsonl`, or a folder per concept.
+    public static func open(_ path: String, checkImages: Bool = true) throws -> Dataset {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw DatasetError(file: path, "no such file or folder")
+        }
+        if isDirectory.boolValue {
+            for name in ["manifest.csv", "manifest.jsonl"] where FileManager.default.fileExists(atPath: path + "/" + name) {
+                var reader = ManifestReader(path: path + "/" + name, checkImages: checkImages)
+                return try reader.read()
+            }
+            return try FolderDataset.read(path)
+        }
+        var reader = ManifestReader(path: path, checkImages: checkImages)
+        return try reader.read()
+    }
+}

@@ -1,0 +1,91 @@
+import FocalBackbone
+import FocalImages
+import Foundation
+
+/// Embeddings of image files through the store: each file is hashed, found in
+/// the store or embedded (and stored batch by batch), and handed back in the
+/// order asked. This is how every command gets its features.
+public final class Featurizer {
+    public let backbone: Backbone
+    public let preprocessing: Preprocessing
+    public let store: EmbeddingStore?
+    public let batchSize: Int
+
+    /// What the store keys embeddings by: the backbone and the preprocessing mode.
+    public var storeKey: String { backbone.identity + (preprocessing.exact ? "/exact" : "/dct512") }
+
+    public init(backbone: Backbone, preprocessing: Preprocessing = Preprocessing(), store: EmbeddingStore?, batchSize: Int = 32) {
+        self.backbone = backbone
+        self.preprocessing = preprocessing
+        self.store = store
+        self.batchSize = batchSize
+    }
+
+    public struct Result {
+        /// One entry per path asked: the embedding, or why the file could not be used.
+        public var embeddings: [Swift.Result<[Float], ImageError>]
+        /// Content hash per readable path.
+        public var hashes: [String: String]
+        /// How many were computed now rather than found in the store.
+        public var computed: Int
+    }
+
+    /// `progress(done, total)` is called as files are hashed and embedded.
+    public func embed(paths: [String], progress: ((Int, Int) -> Void)? = nil) throws -> Result {
+        // 1. Hash every file (all cores): the cache key, and the readable check.
+        var hashOutcomes = [Swift.Result<String, ImageError>](repeating: .failure(ImageError(.unreadable, "")), count: paths.count)
+        hashOutcomes.withUnsafeMutableBufferPointer { out in
+            DispatchQueue.concurrentPerform(iterations: paths.count) { i in
+                do { out[i] = .success(try ContentHash.sha256(path: paths[i])) } catch let error as ImageError {
+                    out[i] = .failure(error)
+                } catch { out[i] = .failure(ImageError(.unreadable, "\(error)", path: paths[i])) }
+            }
+        }
+        var hashes: [String: String] = [:]
+        for (i, outcome) in hashOutcomes.enumerated() { if case .success(let h) = outcome { hashes[paths[i]] = h } }
+
+        // 2. What the store already has.
+        var vectors = try store?.embeddings(for: Array(Set(hashes.values)), backbone: storeKey) ?? [:]
+        let cached = paths.indices.filter { hashes[paths[$0]].map { vectors[$0] != nil } ?? false }.count
+        var done = cached
+        progress?(done, paths.count)
+
+        // 3. Embed the rest, a batch at a time, storing each batch as it completes.
+        var missing: [String] = []
+        var queued = Set<String>()
+        for path in paths {
+            if let h = hashes[path], vectors[h] == nil, queued.insert(h).inserted { missing.append(path) }
+        }
+        var failures: [String: ImageError] = [:]
+        let embedder = Embedder(backbone: backbone, preprocessing: preprocessing, batchSize: batchSize)
+        var batch: [(hash: String, vector: [Float])] = []
+        try embedder.embed(paths: missing) { item in
+            switch item.result {
+            case .success(let vector):
+                let h = hashes[item.path]!
+                vectors[h] = vector
+                batch.append((h, vector))
+            case .failure(let error):
+                failures[item.path] = error
+            }
+            done += 1
+            if batch.count >= batchSize || item.index == missing.count - 1 {
+                try store?.store(batch, backbone: storeKey)
+                batch.removeAll(keepingCapacity: true)
+                progress?(done, paths.count)
+            }
+        }
+        let computed = missing.count - failures.count
+        let embeddings = paths.indices.map { i -> Swift.Result<[Float], ImageError> in
+            switch hashOutcomes[i] {
+            case .failure(let error): return .failure(error)
+            case .success(let h):
+                if let v = vectors[h] { return .success(v) }
+                // Same content as a file that failed to decode.
+                let reason = failures.first { hashes[$0.key] == h }?.value.reason ?? "could not be embedded"
+                return .failure(failures[paths[i]] ?? ImageError(.corrupt, reason, path: paths[i]))
+            }
+        }
+        return Result(embeddings: embeddings, hashes: hashes, computed: computed)
+    }
+}
