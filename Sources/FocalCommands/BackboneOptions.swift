@@ -1,5 +1,6 @@
 import ArgumentParser
 import FocalBackbone
+import FocalDatasets
 
 /// Options every command that runs the backbone shares.
 struct BackboneOptions: ParsableArguments {
@@ -11,6 +12,20 @@ struct BackboneOptions: ParsableArguments {
 
     @Option(help: "Images per batch.")
     var batch = 32
+
+    @Option(help: "The embedding cache (SQLite; default $FOCAL_STORE or ~/.cache/focal/embeddings.sqlite).")
+    var store: String?
+
+    @Flag(help: "Neither read nor write the embedding cache.")
+    var noStore = false
+
+    func openStore() throws -> EmbeddingStore? {
+        noStore ? nil : try EmbeddingStore(path: store ?? EmbeddingStore.defaultPath)
+    }
+
+    func featurizer() throws -> Featurizer {
+        Featurizer(backbone: try loadBackbone(), preprocessing: preprocessing, store: try openStore(), batchSize: batch)
+    }
 
     func loadBackbone() throws -> Backbone {
         try Backbone.load(weightsPath: weights)

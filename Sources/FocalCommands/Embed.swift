@@ -1,5 +1,6 @@
 import ArgumentParser
 import FocalBackbone
+import FocalDatasets
 import FocalFiles
 import Foundation
 
@@ -31,6 +32,8 @@ struct Embed: ParsableCommand {
 
     var csvPath: String { String(out.dropLast(4)) + ".csv" }
 
+    static let slice = 1024
+
     func run() throws {
         let (files, missing) = ImageFiles.collect(paths)
         var skipped: [(path: String, reason: String)] = missing.map { ($0.path, $0.reason) }
@@ -39,23 +42,28 @@ struct Embed: ParsableCommand {
             warn("focal embed: no images found in \(paths.joined(separator: " "))")
             throw ExitCode(1)
         }
-        let backbone = try backboneOptions.loadBackbone()
-        let embedder = Embedder(backbone: backbone, preprocessing: backboneOptions.preprocessing,
-                                batchSize: backboneOptions.batch)
+        let featurizer = try backboneOptions.featurizer()
+        let backbone = featurizer.backbone
         let matrix = try NumPyMatrixWriter(path: out, columns: EfficientNetLite0.embeddingSize)
         let csv = try AtomicFile.Writer(path: csvPath)
         try csv.write(Array("image\n".utf8))
         let progress = Progress("embedding", total: files.count)
-        try embedder.embed(paths: files) { item in
-            progress.advance()
-            switch item.result {
-            case .failure(let error):
-                progress.finish()
-                warn(error.description)
-                skipped.append((item.path, error.reason))
-            case .success(let embedding):
-                try matrix.append(row: embedding)
-                try csv.write(Array((csvField(item.path) + "\n").utf8))
+        var computed = 0
+        // A slice at a time through the cache, so memory stays flat whatever the count.
+        for start in stride(from: 0, to: files.count, by: Self.slice) {
+            let slice = Array(files[start..<min(files.count, start + Self.slice)])
+            let result = try featurizer.embed(paths: slice) { done, _ in progress.set(start + done) }
+            computed += result.computed
+            for (path, outcome) in zip(slice, result.embeddings) {
+                switch outcome {
+                case .failure(let error):
+                    progress.clear()
+                    warn(error.description)
+                    skipped.append((path, error.reason))
+                case .success(let embedding):
+                    try matrix.append(row: embedding)
+                    try csv.write(Array((csvField(path) + "\n").utf8))
+                }
             }
         }
         progress.finish()
@@ -68,7 +76,7 @@ struct Embed: ParsableCommand {
         if json {
             print(try jsonLine([
                 "out": out, "csv": csvPath, "images": matrix.rows, "dimensions": matrix.columns,
-                "backbone": backbone.identity,
+                "backbone": backbone.identity, "computed": computed, "cached": matrix.rows - computed,
                 "skipped": skipped.map { ["image": $0.path, "error": $0.reason] },
             ] as [String: Any]))
         } else {

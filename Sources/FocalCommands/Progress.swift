@@ -18,7 +18,11 @@ final class Progress {
     }
 
     func advance(by n: Int = 1) {
-        done += n
+        set(done + n)
+    }
+
+    func set(_ count: Int) {
+        done = count
         guard enabled else { return }
         let now = Date()
         if now.timeIntervalSince(lastDraw) < 0.1 && done < total { return }
@@ -37,10 +41,14 @@ final class Progress {
         return text
     }
 
-    func finish() {
+    /// Erases the line (before printing a message, or at the end); the next update redraws it.
+    func clear() {
         guard enabled else { return }
         FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        lastDraw = .distantPast
     }
+
+    func finish() { clear() }
 
     static func duration(_ seconds: Double) -> String {
         let s = Int(seconds.rounded())

@@ -27,6 +27,9 @@ final class CommandLineTests: XCTestCase {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["FOCAL_STORE"] = folder + "/store.sqlite"
+        process.environment = environment
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -95,12 +98,27 @@ final class CommandLineTests: XCTestCase {
         let csv = try String(contentsOfFile: folder + "/emb.csv", encoding: .utf8)
         XCTAssertEqual(csv, "image\n\(data)/spoons.jpg\n\(data)/sub/chelsea.png\n\(data)/sub/cup.jpg\n")
 
-        // Row i belongs to path i: embedding each file alone gives the same row.
+        XCTAssertEqual(summary["computed"] as? Int, 3)
+
+        // Row i belongs to path i: embedding each file alone (without the cache) gives the same row.
         let single = folder + "/one.npy"
-        XCTAssertEqual(try focal(["embed", data + "/sub/chelsea.png", "--out", single]).status, 0)
+        XCTAssertEqual(try focal(["embed", data + "/sub/chelsea.png", "--out", single, "--no-store"]).status, 0)
         let alone = try NumPyMatrix(path: single)
         let diff = zip(alone.row(0), matrix.row(1)).map { abs($0 - $1) }.max()!
         XCTAssertLessThan(diff, 1e-5)
+    }
+
+    func testSecondEmbedComesFromTheCache() throws {
+        let out = folder + "/a.npy"
+        let first = try focal(["embed", Self.photos + "/cup.jpg", Self.photos + "/chair.jpg", "--out", out, "--json"])
+        let second = try focal(["embed", Self.photos + "/chair.jpg", Self.photos + "/cup.jpg", "--out", folder + "/b.npy", "--json"])
+        let a = try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as! [String: Any]
+        let b = try JSONSerialization.jsonObject(with: Data(second.stdout.utf8)) as! [String: Any]
+        XCTAssertEqual(a["computed"] as? Int, 2)
+        XCTAssertEqual(b["computed"] as? Int, 0)
+        XCTAssertEqual(b["cached"] as? Int, 2)
+        let ma = try NumPyMatrix(path: out), mb = try NumPyMatrix(path: folder + "/b.npy")
+        XCTAssertEqual(Array(ma.row(0)), Array(mb.row(1)))
     }
 
     func testEmbedFailsWhenNothingIsReadableAndWritesNothing() throws {
