@@ -86,7 +86,9 @@ public struct ImageDecoder: Sendable {
             focal_jpeg_decode($0.baseAddress, $0.count, Int32(scale), Int64(options.maxPixels),
                               &decoded, &error, error.count)
         }
-        guard status == 0 else { throw ImageError(.corrupt, "JPEG: " + String(cString: error)) }
+        guard status == 0 else {
+            throw ImageError(status == FOCAL_TOO_LARGE ? .tooLarge : .corrupt, "JPEG: " + String(cString: error))
+        }
         defer { focal_free(decoded.pixels) }
         let count = Int(decoded.width) * Int(decoded.height) * 3
         let image = RGBImage(width: Int(decoded.width), height: Int(decoded.height),
@@ -101,9 +103,7 @@ public struct ImageDecoder: Sendable {
             focal_png_decode($0.baseAddress, $0.count, Int64(options.maxPixels), &decoded, &error, error.count)
         }
         guard status == 0 else {
-            let reason = String(cString: error)
-            let kind: ImageError.Kind = reason.contains("over the limit") ? .tooLarge : .corrupt
-            throw ImageError(kind, "PNG: " + reason)
+            throw ImageError(status == FOCAL_TOO_LARGE ? .tooLarge : .corrupt, "PNG: " + String(cString: error))
         }
         defer { focal_free(decoded.pixels) }
         let n = Int(decoded.width) * Int(decoded.height)

@@ -39,10 +39,11 @@ static void on_error(j_common_ptr cinfo) {
     longjmp(errors->escape, 1);
 }
 
-/// Warnings are ignored except a premature end of data, which libjpeg would
-/// otherwise paper over with gray pixels: a truncated file is an error here.
+/// Warnings are ignored except compressed data that ends early (at the end of
+/// the file, or at a marker), which libjpeg would otherwise paper over with gray
+/// pixels: a truncated or corrupted scan is an error here.
 static void on_message(j_common_ptr cinfo, int level) {
-    if (level < 0 && cinfo->err->msg_code == JWRN_JPEG_EOF) {
+    if (level < 0 && (cinfo->err->msg_code == JWRN_JPEG_EOF || cinfo->err->msg_code == JWRN_HIT_MARKER)) {
         on_error(cinfo);
     }
 }
@@ -146,7 +147,7 @@ int focal_jpeg_decode(const uint8_t *data, size_t size, int scale_num, int64_t m
         snprintf(error, error_capacity, "image of %ux%u pixels is over the limit of %lld pixels",
                  cinfo.image_width, cinfo.image_height, (long long)max_pixels);
         jpeg_destroy_decompress(&cinfo);
-        return 1;
+        return FOCAL_TOO_LARGE;
     }
     int cmyk = cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK;
     cinfo.out_color_space = cmyk ? JCS_CMYK : JCS_RGB;

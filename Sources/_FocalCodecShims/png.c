@@ -83,7 +83,7 @@ int focal_png_decode(const uint8_t *data, size_t size, int64_t max_pixels,
         snprintf(error, error_capacity, "image of %ux%u pixels is over the limit of %lld pixels",
                  width, height, (long long)max_pixels);
         png_destroy_read_struct(&png, &info, NULL);
-        return 1;
+        return FOCAL_TOO_LARGE;
     }
     int color = png_get_color_type(png, info);
     png_set_expand(png);            // palette → RGB, gray < 8 bits → 8, tRNS → alpha

@@ -14,6 +14,10 @@ extern "C" {
 
 enum { FOCAL_ERROR_CAPACITY = 256 };
 
+/// Return codes: 0 success, FOCAL_FAILED for any codec error, FOCAL_TOO_LARGE
+/// when the image has more pixels than allowed (checked before decoding).
+enum { FOCAL_FAILED = 1, FOCAL_TOO_LARGE = 2 };
+
 /// What a JPEG header says, read without decoding any pixels.
 typedef struct {
     int width;
