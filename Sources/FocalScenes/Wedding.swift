@@ -199,18 +199,18 @@ public struct Wedding: Scenario {
         // Loose flowers: on the ground or table, or tucked into the greenery; never under the bouquet.
         if plan.flowers {
             var placed: [(Float, Float, Float)] = []
-            let count = random.int(2...4)
+            let count = random.int(3...5)
             var tries = 0
             while placed.count < count && tries < 40 {
                 tries += 1
-                let r = s * random.float(0.04, 0.07)
+                let r = s * random.float(0.05, 0.085)
                 var x = s * random.float(0.12, 0.88), y = s * random.float(0.58, 0.86)
                 if let g = greeneryCentres.first, random.chance(0.3) {
                     x = g.0 + s * random.float(-0.12, 0.12); y = g.1 + s * random.float(-0.08, 0.08)
                 }
                 x = min(max(x, 0.08 * s + r), 0.92 * s - r); y = min(max(y, 0.08 * s + r), 0.92 * s - r)
                 if let b = bouquetBox, x + 1.3 * r > b.x0 && x - 1.3 * r < b.x1 && y + 1.3 * r > b.y0 && y - 1.3 * r < b.y1 { continue }
-                if placed.contains(where: { (($0.0 - x) * ($0.0 - x) + ($0.1 - y) * ($0.1 - y)).squareRoot() < 1.8 * ($0.2 + r) }) { continue }
+                if placed.contains(where: { (($0.0 - x) * ($0.0 - x) + ($0.1 - y) * ($0.1 - y)).squareRoot() < 1.5 * ($0.2 + r) }) { continue }
                 if let p = person, abs(x - p.cx) < 1.2 * p.h + r, y < p.headY + 1.3 * p.h + r { continue }
                 placed.append((x, y, r))
             }
