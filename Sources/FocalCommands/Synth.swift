@@ -23,7 +23,8 @@ struct Synth: ParsableCommand {
 
             Writes OUT/images/SPLIT/NNNNNN.jpg, OUT/masks/SPLIT/NNNNNN_ELEMENT_K.png (8-bit, 255 inside, \
             one per element instance), OUT/manifest.csv (image,positives,negatives,split,regions + \
-            scenario columns; regions are concept@x,y,w,h, the tight box of each mask) and \
+            scenario columns; regions are concept@x,y,w,h, the tight box of each mask; pool rows have \
+            no labels but keep their regions as ground truth) and \
             OUT/synth.json (scenario, seed, knobs, counts). The same seed gives the same bytes.
 
             Counts: --count N makes N/2 train, N/4 test and the rest pool; --train/--test/--pool \
@@ -70,7 +71,7 @@ struct Synth: ParsableCommand {
     @Option(name: .customLong("context-without-bouquet"), help: "wedding: share of train images without a bouquet that have each of veil, greenery, flowers.")
     var contextWithoutBouquet = 0.1
 
-    @Option(name: .customLong("focal-rate"), help: "wedding: share of bouquets that are the focal point (large, central, held by a person) rather than small at the side.")
+    @Option(name: .customLong("focal-rate"), help: "wedding: share of bouquets that are the focal point (large and central) rather than incidental (small, at the side).")
     var focalRate = 0.5
 
     @Option(name: .customLong("bouquet-rate"), help: "wedding: share of train images with a bouquet.")

@@ -42,13 +42,13 @@ public enum Greenery {
                 return
             }
             let greens = [random.pick(Palette.leaves), random.pick(Palette.leaves)]
-            let leafLength = extent * random.float(0.11, 0.18)
+            let leafLength = extent * random.float(0.13, 0.19)
             let branch = RGB(0.3, 0.35, 0.18)
             // Branch lines: (start, end) pairs.
             var branches: [((Float, Float), (Float, Float))] = []
             switch form {
             case .bush:
-                for _ in 0..<random.int(4...7) {
+                for _ in 0..<random.int(5...8) {
                     let t = random.uniform(-0.45, -0.05)
                     let (c, s) = Trig.cosSin(turns: t)
                     let len = extent * random.float(0.25, 0.5)

@@ -9,6 +9,10 @@ import Foundation
 /// names joined by `|` (both empty in the pool); `split` is train, test or pool;
 /// `regions` is `concept@x,y,w,h` per element instance joined by `|`, in image
 /// pixels, each the tight box of the instance's mask. Fields are quoted per RFC 4180.
+///
+/// Pool rows have empty labels but still list their regions: the pool is
+/// unlabelled for training, and its regions are the ground truth against which
+/// counter-examples found in it can be checked.
 public enum Manifest {
     public static let header = ["image", "positives", "negatives", "split", "regions"]
 

@@ -5,8 +5,9 @@
 /// flowers each appear in exactly `contextWithBouquet` of the images with a
 /// bouquet and `contextWithoutBouquet` of those without (each element assigned
 /// separately), and a bouquet is the focal point (large, central, held by a
-/// person) in `focalRate` of its images and incidental (small, at the side,
-/// held by someone out of frame) in the rest. The test split is decoupled: a
+/// person, or by an arm from below when there is none) in `focalRate` of its
+/// images and incidental (small, at the side, held by someone out of frame) in
+/// the rest. The test split is decoupled: a
 /// quarter each of bouquet with full wedding context (veil, greenery and
 /// flowers), bouquet alone, full context without a bouquet, and neither, so a
 /// model that learnt the context fires on the third group. The pool split is
