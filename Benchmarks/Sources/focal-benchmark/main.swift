@@ -4,6 +4,7 @@
 //
 //   focal-benchmark throughput --batch 32 --seconds 3 [--threads 2]
 //   focal-benchmark decode FILE.jpg --repeat 20 [--exact]
+//   focal-benchmark synth [--scenario wedding] [--count 1000] [--size 256]
 import FocalBackbone
 import FocalImages
 import FocalNumerics
@@ -74,6 +75,8 @@ case "decode":
     }
     times.sort()
     emit(["mode": "decode", "exact": exact, "median_seconds": times[times.count / 2], "output": [size.0, size.1]])
+case "synth":
+    try synthBenchmark()
 default:
     FileHandle.standardError.write("unknown mode \(mode)\n".data(using: .utf8)!)
     exit(2)

@@ -1,2 +1,0 @@
-/// Scene generator: see the issue "Datasets with known answers".
-public enum Scenes {}

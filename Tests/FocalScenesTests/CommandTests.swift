@@ -1,0 +1,58 @@
+import Foundation
+import XCTest
+
+/// `focal synth` as a person runs it (the executable built beside the tests).
+final class SynthCommandTests: XCTestCase {
+    func focal(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("focal")
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile(), stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    }
+
+    func testSynthWritesADatasetAndRefusesToMixOne() throws {
+        let folder = try TemporaryFolder()
+        let out = folder.path + "/data"
+        let run = try focal(["synth", "apples", "--out", out, "--count", "12", "--seed", "4", "--size", "128", "--json"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let summary = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
+        XCTAssertEqual(summary["images"] as? Int, 12)
+        XCTAssertEqual(summary["splits"] as? [String: Int], ["train": 6, "test": 3, "pool": 3])
+        let (header, rows) = try readManifest(out)
+        XCTAssertEqual(header, ["image", "positives", "negatives", "split", "regions", "apple_color"])
+        XCTAssertEqual(rows.count, 12)
+
+        let again = try focal(["synth", "apples", "--out", out, "--count", "4"])
+        XCTAssertEqual(again.status, 1)
+        XCTAssertTrue(again.stderr.contains("is not empty"), again.stderr)
+        XCTAssertEqual(again.stderr.split(separator: "\n").count, 1, "one-line error")
+
+        let forced = try focal(["synth", "pints", "--out", out, "--train", "3", "--test", "0", "--pool", "0", "--force"])
+        XCTAssertEqual(forced.status, 0, forced.stderr)
+        XCTAssertEqual(try readManifest(out).rows.count, 3)
+        XCTAssertEqual(listFiles(out).filter { $0.hasPrefix("images/") }.count, 3, "old images were replaced")
+    }
+
+    func testBadArgumentsAreOneLineErrors() throws {
+        let folder = try TemporaryFolder()
+        for arguments in [["synth", "weddings", "--out", folder.path + "/a"],
+                          ["synth", "wedding", "--out", folder.path + "/b", "--context-with-bouquet", "1.5"],
+                          ["synth", "pints", "--out", folder.path + "/c", "--test-style", "cinema"]] {
+            let run = try focal(arguments)
+            XCTAssertNotEqual(run.status, 0, "\(arguments)")
+            XCTAssertTrue(run.stderr.contains("Error:"), run.stderr)
+        }
+        let help = try focal(["synth", "--help"])
+        for flag in ["--context-with-bouquet", "--focal-rate", "--train-red", "--test-red", "--perfect-rate",
+                     "--train-style", "--cutouts", "--seed", "--size", "--count"] {
+            XCTAssertTrue(help.stdout.contains(flag), flag)
+        }
+    }
+}
