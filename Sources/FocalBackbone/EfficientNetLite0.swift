@@ -145,8 +145,15 @@ public final class EfficientNetLite0: Sendable {
         }
     }
 
-    private func embedGroup(_ input: UnsafePointer<Float>, count n: Int, into output: UnsafeMutablePointer<Float>,
-                            workspace: Workspace) {
+    /// An activation the forward pass can show an observer (for incremental occlusion).
+    enum Observed {
+        case blockInput(Int)   // input of block b (b == 16: the last block's output)
+        case expanded(Int)     // block b's expanded activation (its input when it does not expand)
+        case head              // the head's output, before pooling
+    }
+
+    func embedGroup(_ input: UnsafePointer<Float>, count n: Int, into output: UnsafeMutablePointer<Float>,
+                    workspace: Workspace, observe: ((Observed, UnsafePointer<Float>) -> Void)? = nil) {
         var buffers = workspace.buffers
         let size = Architecture.inputSize
         // Stem: im2col (buffer 1) then one GEMM into buffer 0.
@@ -159,6 +166,7 @@ public final class EfficientNetLite0: Sendable {
             }
         }
         stem.apply(input: buffers[1], rows: n * side * side, output: buffers[0], workers: workers)
+        observe?(.blockInput(0), buffers[0])
 
         for block in blocks {
             let spec = block.spec
@@ -168,6 +176,7 @@ public final class EfficientNetLite0: Sendable {
                 expand.apply(input: buffers[0], rows: rowsIn, output: buffers[1], workers: workers)
                 expanded = UnsafePointer(buffers[1])
             }
+            observe?(.expanded(spec.index), expanded)
             let outSide = SamePadding(input: side, kernel: spec.kernel, stride: spec.stride).output
             let e = spec.expandedChannels
             let inSide = side
@@ -187,8 +196,10 @@ public final class EfficientNetLite0: Sendable {
                                 residual: spec.hasResidual ? UnsafePointer(buffers[0]) : nil, workers: workers)
             buffers.swapAt(0, 3)
             side = outSide
+            observe?(.blockInput(spec.index + 1), buffers[0])
         }
         head.apply(input: buffers[0], rows: n * side * side, output: buffers[1], workers: workers)
+        observe?(.head, buffers[1])
         globalAveragePool(buffers[1], images: n, positions: side * side, channels: Architecture.headChannels,
                           output: output)
     }

@@ -33,32 +33,48 @@ public struct DepthwiseConvolution: Sendable {
     /// Computes output rows `rows` of one image.
     public func apply(input: UnsafePointer<Float>, height: Int, width: Int,
                       output: UnsafeMutablePointer<Float>, rows: Range<Int>) {
+        let outWidth = padding(height: height, width: width).columns.output
+        apply(input: input, height: height, width: width, inputTop: 0, inputLeft: 0, inputWidth: width,
+              output: output + rows.lowerBound * outWidth * channels, rows: rows, columns: 0..<outWidth,
+              outputWidth: outWidth)
+    }
+
+    /// Computes the outputs `rows` × `columns` of an image of `height` × `width`
+    /// (which sets the padding) from a tile of it: `input` holds pixels from
+    /// (`inputTop`, `inputLeft`) on, `inputWidth` per row, and must cover every
+    /// in-image pixel those outputs read. `output` receives the region's first
+    /// row at its start, `outputWidth` pixels per row. Incremental occlusion
+    /// recomputes such regions only.
+    public func apply(input: UnsafePointer<Float>, height: Int, width: Int,
+                      inputTop: Int, inputLeft: Int, inputWidth: Int,
+                      output: UnsafeMutablePointer<Float>, rows: Range<Int>, columns: Range<Int>, outputWidth: Int) {
         let (pr, pc) = padding(height: height, width: width)
-        let outWidth = pc.output
         let c = channels, k = kernel, s = stride
         let vectorEnd = c - c % 16
         // Output columns whose k-wide window needs no padding.
         let firstInterior = (pc.before + s - 1) / s
         let interior = firstInterior..<max(firstInterior, (width - k + pc.before) / s + 1)
+        // Address of absolute pixel (y, x) of the input tile.
+        let input = input - (inputTop * inputWidth + inputLeft) * c
         weights.withUnsafeBufferPointer { wb in
             bias.withUnsafeBufferPointer { bb in
                 let w = wb.baseAddress!, b = bb.baseAddress!
                 for oy in rows {
                     let iy0 = oy * s - pr.before
                     let kyLo = max(0, -iy0), kyHi = min(k, height - iy0)
-                    let outRow = output + oy * outWidth * c
+                    let outRow = output + ((oy - rows.lowerBound) * outputWidth - columns.lowerBound) * c
                     var cb = 0
                     while cb < vectorEnd {
                         let bv = load16(b + cb)
-                        var ox = 0
-                        while ox < outWidth {
+                        var ox = columns.lowerBound
+                        while ox < columns.upperBound {
                             let ix0 = ox * s - pc.before
-                            if ox >= interior.lowerBound && ox + 3 < interior.upperBound {
+                            if ox >= interior.lowerBound && ox + 3 < interior.upperBound && ox + 3 < columns.upperBound {
                                 // Four neighbouring outputs whose windows lie inside the
                                 // row share each weight load.
                                 var a0 = bv, a1 = bv, a2 = bv, a3 = bv
                                 for ky in kyLo..<kyHi {
-                                    let inp = input + ((iy0 + ky) * width + ix0) * c + cb
+                                    let inp = input + ((iy0 + ky) * inputWidth + ix0) * c + cb
                                     let wp = w + ky * k * c + cb
                                     for kx in 0..<k {
                                         let wv = load16(wp + kx * c)
@@ -80,7 +96,7 @@ public struct DepthwiseConvolution: Sendable {
                             let kxLo = max(0, -ix0), kxHi = min(k, width - ix0)
                             var acc = bv
                             for ky in kyLo..<kyHi {
-                                let inp = input + ((iy0 + ky) * width + ix0) * c + cb
+                                let inp = input + ((iy0 + ky) * inputWidth + ix0) * c + cb
                                 let wp = w + ky * k * c + cb
                                 for kx in kxLo..<kxHi {
                                     acc.addProduct(load16(inp + kx * c), load16(wp + kx * c))
@@ -93,13 +109,13 @@ public struct DepthwiseConvolution: Sendable {
                     }
                     // Channels past the last multiple of 16 (none in EfficientNet-Lite0).
                     for ch in vectorEnd..<c {
-                        for ox in 0..<outWidth {
+                        for ox in columns {
                             let ix0 = ox * s - pc.before
                             let kxLo = max(0, -ix0), kxHi = min(k, width - ix0)
                             var acc = b[ch]
                             for ky in kyLo..<kyHi {
                                 for kx in kxLo..<kxHi {
-                                    acc += input[((iy0 + ky) * width + ix0 + kx) * c + ch] * w[(ky * k + kx) * c + ch]
+                                    acc += input[((iy0 + ky) * inputWidth + ix0 + kx) * c + ch] * w[(ky * k + kx) * c + ch]
                                 }
                             }
                             outRow[ox * c + ch] = activation.apply(acc)
