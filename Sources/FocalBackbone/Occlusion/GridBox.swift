@@ -1,0 +1,80 @@
+import FocalNumerics
+
+/// A rectangle of a layer's grid: rows × columns, in that layer's coordinates.
+public struct GridBox: Equatable, Sendable {
+    public var rows: Range<Int>
+    public var columns: Range<Int>
+
+    public init(rows: Range<Int>, columns: Range<Int>) {
+        self.rows = rows
+        self.columns = columns
+    }
+
+    public var count: Int { rows.count * columns.count }
+    public var isEmpty: Bool { rows.isEmpty || columns.isEmpty }
+
+    public func contains(_ y: Int, _ x: Int) -> Bool { rows.contains(y) && columns.contains(x) }
+}
+
+/// How a change in a convolution's input spreads to its output (and back).
+struct Spread {
+    let kernel: Int
+    let stride: Int
+    let padBefore: (rows: Int, columns: Int)
+    let input: (height: Int, width: Int)
+    let output: (height: Int, width: Int)
+
+    init(kernel: Int, stride: Int, height: Int, width: Int) {
+        self.kernel = kernel
+        self.stride = stride
+        let pr = SamePadding(input: height, kernel: kernel, stride: stride)
+        let pc = SamePadding(input: width, kernel: kernel, stride: stride)
+        padBefore = (pr.before, pc.before)
+        input = (height, width)
+        output = (pr.output, pc.output)
+    }
+
+    /// Output o reads inputs [o·s − p, o·s − p + k): the outputs whose window meets `r`.
+    static func affected(_ r: Range<Int>, kernel k: Int, stride s: Int, pad p: Int, size n: Int) -> Range<Int> {
+        guard !r.isEmpty else { return 0..<0 }
+        let lo = max(0, ceilDivide(r.lowerBound + p - k + 1, s))
+        let hi = min(n, floorDivide(r.upperBound - 1 + p, s) + 1)
+        return lo..<max(lo, hi)
+    }
+
+    /// The in-image inputs that outputs `r` read.
+    static func receptive(_ r: Range<Int>, kernel k: Int, stride s: Int, pad p: Int, size n: Int) -> Range<Int> {
+        guard !r.isEmpty else { return 0..<0 }
+        return max(0, r.lowerBound * s - p)..<min(n, (r.upperBound - 1) * s - p + k)
+    }
+
+    func affected(_ box: GridBox) -> GridBox {
+        GridBox(rows: Self.affected(box.rows, kernel: kernel, stride: stride, pad: padBefore.rows, size: output.height),
+                columns: Self.affected(box.columns, kernel: kernel, stride: stride, pad: padBefore.columns, size: output.width))
+    }
+
+    func receptive(_ box: GridBox) -> GridBox {
+        GridBox(rows: Self.receptive(box.rows, kernel: kernel, stride: stride, pad: padBefore.rows, size: input.height),
+                columns: Self.receptive(box.columns, kernel: kernel, stride: stride, pad: padBefore.columns, size: input.width))
+    }
+}
+
+/// Krypton's projective-field threshold: a changed region may span at most
+/// `fraction` of a layer's side; beyond that the change is dropped (an
+/// approximation that saves most of the deep layers' work).
+func capped(_ r: Range<Int>, size n: Int, fraction: Double?) -> Range<Int> {
+    guard let fraction, !r.isEmpty else { return r }
+    let limit = max(1, Int((fraction * Double(n)).rounded(.up)))
+    guard r.count > limit else { return r }
+    let center = (r.lowerBound + r.upperBound) / 2
+    let lo = min(max(0, center - limit / 2), n - limit)
+    return lo..<(lo + limit)
+}
+
+func capped(_ box: GridBox, height: Int, width: Int, fraction: Double?) -> GridBox {
+    GridBox(rows: capped(box.rows, size: height, fraction: fraction),
+            columns: capped(box.columns, size: width, fraction: fraction))
+}
+
+@inline(__always) func floorDivide(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-a + b - 1) / b) }
+@inline(__always) func ceilDivide(_ a: Int, _ b: Int) -> Int { -floorDivide(-a, b) }

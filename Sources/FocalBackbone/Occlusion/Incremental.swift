@@ -1,0 +1,241 @@
+import FocalNumerics
+import Foundation
+
+/// Incremental inference for occlusion: one full pass records every layer's
+/// activations; each patch then recomputes, layer by layer, only the region its
+/// change reaches, reading everything else from the record. Patches are
+/// batched so each 1×1 convolution is still one GEMM over all their regions.
+struct Incremental {
+    let network: EfficientNetLite0
+    let image: [Float]
+    let baseline: [Float]
+    /// Projective-field threshold (nil: exact).
+    let threshold: Double?
+
+    /// The unoccluded image's activations, by layer.
+    let blockInputs: [[Float]]   // 17: the input of each block, then the last block's output
+    let expanded: [[Float]]      // 16
+    let headOutput: [Float]
+    let base: [Float]
+    let sides: [Int]             // spatial side of blockInputs[b]
+
+    init(network: EfficientNetLite0, image: [Float], baseline: [Float], threshold: Double?) {
+        self.network = network
+        self.image = image
+        self.baseline = baseline
+        self.threshold = threshold
+        var sides = [SamePadding(input: Architecture.inputSize, kernel: 3, stride: 2).output]
+        for b in network.blocks {
+            sides.append(SamePadding(input: sides.last!, kernel: b.spec.kernel, stride: b.spec.stride).output)
+        }
+        self.sides = sides
+        var inputs = [[Float]](repeating: [], count: 17), expanded = [[Float]](repeating: [], count: 16)
+        var head: [Float] = []
+        var embedding = [Float](repeating: 0, count: EfficientNetLite0.embeddingSize)
+        let workspace = EfficientNetLite0.Workspace(batch: 1)
+        image.withUnsafeBufferPointer { input in
+            embedding.withUnsafeMutableBufferPointer { out in
+                network.embedGroup(input.baseAddress!, count: 1, into: out.baseAddress!, workspace: workspace) { what, pointer in
+                    switch what {
+                    case .blockInput(let b):
+                        let c = b < 16 ? network.blocks[b].spec.inputChannels : network.blocks[15].spec.outputChannels
+                        inputs[b] = Array(UnsafeBufferPointer(start: pointer, count: sides[b] * sides[b] * c))
+                    case .expanded(let b):
+                        expanded[b] = Array(UnsafeBufferPointer(start: pointer, count: sides[b] * sides[b] * network.blocks[b].spec.expandedChannels))
+                    case .head:
+                        head = Array(UnsafeBufferPointer(start: pointer, count: sides[16] * sides[16] * Architecture.headChannels))
+                    }
+                }
+            }
+        }
+        blockInputs = inputs
+        self.expanded = expanded
+        headOutput = head
+        base = embedding
+    }
+
+    /// Regions of one layer for a batch of patches, packed one after another
+    /// (each row-major, `channels` floats per position).
+    struct Regions {
+        var boxes: [GridBox]
+        var offsets: [Int]     // position offset of each box
+        var positions: Int
+
+        init(_ boxes: [GridBox]) {
+            self.boxes = boxes
+            offsets = []
+            var total = 0
+            for b in boxes { offsets.append(total); total += b.count }
+            positions = total
+        }
+    }
+
+    func embeddings(patches: [GridBox], batchSize: Int) -> Occlusion.Result {
+        var all: [[Float]] = []
+        var macs = network.multiplyAddsPerImage
+        for start in stride(from: 0, to: patches.count, by: batchSize) {
+            let (embeddings, spent) = run(Array(patches[start..<min(patches.count, start + batchSize)]))
+            all += embeddings
+            macs += spent
+        }
+        return Occlusion.Result(embeddings: all, base: base, multiplyAdds: macs)
+    }
+
+    func run(_ patches: [GridBox]) -> ([[Float]], Int) {
+        let workers = network.workers
+        var macs = 0
+        let size = Architecture.inputSize
+        // Stem: the 3×3/2 outputs each patch reaches, from occluded pixels.
+        let stemSpread = Spread(kernel: 3, stride: 2, height: size, width: size)
+        var regions = Regions(patches.map { capped(stemSpread.affected($0), height: sides[0], width: sides[0], fraction: threshold) })
+        var columns = [Float](repeating: 0, count: regions.positions * 27)
+        columns.withUnsafeMutableBufferPointer { col in
+            for (p, box) in regions.boxes.enumerated() {
+                fillStemColumns(box: box, patch: patches[p], spread: stemSpread, into: col.baseAddress! + regions.offsets[p] * 27)
+            }
+        }
+        var x = [Float](repeating: 0, count: regions.positions * Architecture.stemChannels)
+        columns.withUnsafeBufferPointer { col in
+            x.withUnsafeMutableBufferPointer { network.stem.apply(input: col.baseAddress!, rows: regions.positions, output: $0.baseAddress!, workers: workers) }
+        }
+        macs += regions.positions * 27 * Architecture.stemChannels
+
+        for block in network.blocks {
+            let spec = block.spec, b = spec.index, e = spec.expandedChannels
+            let side = sides[b], outSide = sides[b + 1]
+            // Expand (1×1) over the changed positions.
+            var expandedNew = x
+            if let expand = block.expand {
+                expandedNew = [Float](repeating: 0, count: regions.positions * e)
+                x.withUnsafeBufferPointer { xp in
+                    expandedNew.withUnsafeMutableBufferPointer { expand.apply(input: xp.baseAddress!, rows: regions.positions, output: $0.baseAddress!, workers: workers) }
+                }
+                macs += regions.positions * spec.inputChannels * e
+            }
+            // Depthwise over the outputs the change reaches, on tiles gathered from the record.
+            let spread = Spread(kernel: spec.kernel, stride: spec.stride, height: side, width: side)
+            let next = Regions(regions.boxes.map { capped(spread.affected($0), height: outSide, width: outSide, fraction: threshold) })
+            var dw = [Float](repeating: 0, count: next.positions * e)
+            let record = expanded[b]
+            expandedNew.withUnsafeBufferPointer { changed in
+                record.withUnsafeBufferPointer { recorded in
+                    dw.withUnsafeMutableBufferPointer { out in
+                        let out = out.baseAddress!, changed = changed.baseAddress!, recorded = recorded.baseAddress!
+                        parallelChunks(next.boxes.count, workers: workers) { range in
+                            for p in range where !next.boxes[p].isEmpty {
+                                let target = next.boxes[p]
+                                let tile = spread.receptive(target)
+                                let gathered = gather(tile: tile, side: side, channels: e, recorded: recorded,
+                                                      changed: changed + regions.offsets[p] * e, changedBox: regions.boxes[p])
+                                gathered.withUnsafeBufferPointer { g in
+                                    block.depthwise.apply(input: g.baseAddress!, height: side, width: side,
+                                                          inputTop: tile.rows.lowerBound, inputLeft: tile.columns.lowerBound,
+                                                          inputWidth: tile.columns.count, output: out + next.offsets[p] * e,
+                                                          rows: target.rows, columns: target.columns, outputWidth: target.columns.count)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            macs += next.positions * spec.kernel * spec.kernel * e
+            // Project (1×1), then the residual from the record overlaid with the change.
+            var projected = [Float](repeating: 0, count: next.positions * spec.outputChannels)
+            dw.withUnsafeBufferPointer { d in
+                projected.withUnsafeMutableBufferPointer { block.project.apply(input: d.baseAddress!, rows: next.positions, output: $0.baseAddress!, workers: workers) }
+            }
+            macs += next.positions * e * spec.outputChannels
+            if spec.hasResidual {
+                let c = spec.inputChannels
+                let record = blockInputs[b]
+                for (p, box) in next.boxes.enumerated() {
+                    let residual = gather(tile: box, side: side, channels: c, recorded: record,
+                                          changed: x, changedOffset: regions.offsets[p] * c, changedBox: regions.boxes[p])
+                    let o = next.offsets[p] * c
+                    for i in 0..<residual.count { projected[o + i] += residual[i] }
+                }
+            }
+            x = projected
+            regions = next
+        }
+
+        // Head (1×1 + ReLU6) over the changed positions; the pooled mean moves by their change.
+        let positions = sides[16] * sides[16], hc = Architecture.headChannels
+        var head = [Float](repeating: 0, count: regions.positions * hc)
+        x.withUnsafeBufferPointer { xp in
+            head.withUnsafeMutableBufferPointer { network.head.apply(input: xp.baseAddress!, rows: regions.positions, output: $0.baseAddress!, workers: workers) }
+        }
+        macs += regions.positions * 320 * hc
+        var embeddings: [[Float]] = []
+        for (p, box) in regions.boxes.enumerated() {
+            var sum = [Double](repeating: 0, count: hc)
+            var k = regions.offsets[p]
+            for y in box.rows {
+                for xx in box.columns {
+                    let recorded = (y * sides[16] + xx) * hc
+                    for c in 0..<hc { sum[c] += Double(head[k * hc + c]) - Double(headOutput[recorded + c]) }
+                    k += 1
+                }
+            }
+            embeddings.append((0..<hc).map { base[$0] + Float(sum[$0] / Double(positions)) })
+        }
+        return (embeddings, macs)
+    }
+
+    /// im2col rows of the stem for the positions in `box`, reading the image
+    /// with `patch` filled from the baseline.
+    func fillStemColumns(box: GridBox, patch: GridBox, spread: Spread, into out: UnsafeMutablePointer<Float>) {
+        let size = Architecture.inputSize
+        var row = 0
+        for oy in box.rows {
+            for ox in box.columns {
+                let dst = out + row * 27
+                for ky in 0..<3 {
+                    let iy = oy * 2 - spread.padBefore.rows + ky
+                    for kx in 0..<3 {
+                        let ix = ox * 2 - spread.padBefore.columns + kx
+                        for c in 0..<3 {
+                            var v: Float = 0
+                            if iy >= 0 && iy < size && ix >= 0 && ix < size {
+                                let i = (iy * size + ix) * 3 + c
+                                v = patch.contains(iy, ix) ? baseline[i] : image[i]
+                            }
+                            dst[(ky * 3 + kx) * 3 + c] = v
+                        }
+                    }
+                }
+                row += 1
+            }
+        }
+    }
+
+    /// The activations over `tile` (row-major): recorded values, overlaid with
+    /// the changed ones where `changedBox` covers them.
+    func gather(tile: GridBox, side: Int, channels c: Int, recorded: UnsafePointer<Float>,
+                changed: UnsafePointer<Float>, changedBox: GridBox) -> [Float] {
+        var out = [Float](repeating: 0, count: tile.count * c)
+        out.withUnsafeMutableBufferPointer { o in
+            var k = 0
+            for y in tile.rows {
+                for x in tile.columns {
+                    let src = changedBox.contains(y, x)
+                        ? changed + ((y - changedBox.rows.lowerBound) * changedBox.columns.count + (x - changedBox.columns.lowerBound)) * c
+                        : recorded + (y * side + x) * c
+                    (o.baseAddress! + k * c).update(from: src, count: c)
+                    k += 1
+                }
+            }
+        }
+        return out
+    }
+
+    func gather(tile: GridBox, side: Int, channels c: Int, recorded: [Float], changed: [Float],
+                changedOffset: Int, changedBox: GridBox) -> [Float] {
+        recorded.withUnsafeBufferPointer { r in
+            changed.withUnsafeBufferPointer { ch in
+                gather(tile: tile, side: side, channels: c, recorded: r.baseAddress!,
+                       changed: ch.baseAddress! + changedOffset, changedBox: changedBox)
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import FocalBackbone
+import FocalImages
+import Foundation
+import XCTest
+
+/// Occlusion of chelsea224.png against the independent float64 grid in
+/// shared/vectors/occlusion_chelsea.json (window 32, stride 16, fill 0 in
+/// normalised space, value = logit282(original) − logit282(occluded)).
+final class OcclusionTests: XCTestCase {
+    struct Reference: Decodable { let grid: [[Double]]; let base_logit: Double; let target: Int }
+
+    static let positions = Array(stride(from: 0, through: 192, by: 16))
+    static let patches = positions.flatMap { y in positions.map { x in GridBox(rows: y..<(y + 32), columns: x..<(x + 32)) } }
+
+    func setUpNetwork() throws -> (Occlusion, [Float], Reference) {
+        let fixture = Bundle.module.url(forResource: "Fixtures/chelsea224", withExtension: "png")!
+        let image = Preprocessing.normalize(try ImageDecoder().decode(path: fixture.path))
+        let url = Bundle.module.url(forResource: "Fixtures/occlusion_chelsea", withExtension: "json")!
+        let reference = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: url))
+        return (Occlusion(network: ReferenceVectorTests.backbone.network), image, reference)
+    }
+
+    func drops(_ result: Occlusion.Result, target: Int) -> [Double] {
+        let network = ReferenceVectorTests.backbone.network
+        let base = Double(network.logits(result.base)[target])
+        return result.embeddings.map { base - Double(network.logits($0)[target]) }
+    }
+
+    func testNaiveMatchesTheReferenceGrid() throws {
+        let (occlusion, image, reference) = try setUpNetwork()
+        let gray = [Float](repeating: 0, count: image.count)
+        let result = occlusion.embeddings(image: image, baseline: gray, patches: Self.patches, mode: .naive)
+        let ours = drops(result, target: reference.target)
+        let theirs = reference.grid.flatMap { $0 }
+        XCTAssertEqual(ours.count, 169)
+        let diff = zip(ours, theirs).map { abs($0 - $1) }.max()!
+        XCTAssertLessThanOrEqual(diff, 1e-3, "max difference to the float64 grid: \(diff)")
+        XCTAssertEqual(Double(ReferenceVectorTests.backbone.network.logits(result.base)[282]), reference.base_logit, accuracy: 1e-3)
+        XCTAssertEqual(result.multiplyAdds, 170 * ReferenceVectorTests.backbone.network.multiplyAddsPerImage)
+    }
+
+    func testExactIncrementalAgreesWithNaive() throws {
+        let (occlusion, image, reference) = try setUpNetwork()
+        let gray = [Float](repeating: 0, count: image.count)
+        let naive = occlusion.embeddings(image: image, baseline: gray, patches: Self.patches, mode: .naive)
+        let exact = occlusion.embeddings(image: image, baseline: gray, patches: Self.patches, mode: .exact)
+        let a = drops(naive, target: reference.target), b = drops(exact, target: reference.target)
+        let diff = zip(a, b).map { abs($0 - $1) }.max()!
+        XCTAssertLessThanOrEqual(diff, 1e-4, "exact incremental vs naive: \(diff)")
+        let embeddingDiff = zip(naive.embeddings.joined(), exact.embeddings.joined()).map { abs($0 - $1) }.max()!
+        XCTAssertLessThanOrEqual(embeddingDiff, 1e-4)
+        // Fewer multiply-adds: the bound for 32/16 on this network is 1/1.71 of naive.
+        let saving = Double(naive.multiplyAdds) / Double(exact.multiplyAdds)
+        XCTAssertGreaterThan(saving, 1.5)
+        XCTAssertLessThan(saving, 1.9)
+        print("occlusion multiply-adds: naive \(naive.multiplyAdds), exact \(exact.multiplyAdds), saving \(saving)x")
+    }
+
+    /// A patch at the image border and a patch larger than a stride-2 grid cell.
+    func testExactAtBordersAndOddPatches() throws {
+        let (occlusion, image, _) = try setUpNetwork()
+        var baseline = image
+        for i in baseline.indices { baseline[i] = 0.3 - baseline[i] }  // any image will do
+        let patches = [GridBox(rows: 0..<7, columns: 217..<224), GridBox(rows: 100..<161, columns: 3..<40),
+                       GridBox(rows: 0..<224, columns: 0..<224), GridBox(rows: 223..<224, columns: 0..<1)]
+        let naive = occlusion.embeddings(image: image, baseline: baseline, patches: patches, mode: .naive)
+        let exact = occlusion.embeddings(image: image, baseline: baseline, patches: patches, mode: .exact)
+        for (n, e) in zip(naive.embeddings, exact.embeddings) {
+            XCTAssertLessThanOrEqual(zip(n, e).map { abs($0 - $1) }.max()!, 1e-4)
+        }
+    }
+}
