@@ -75,6 +75,8 @@ case "decode":
     }
     times.sort()
     emit(["mode": "decode", "exact": exact, "median_seconds": times[times.count / 2], "output": [size.0, size.1]])
+case "occlusion":
+    try occlusionBenchmark()
 case "synth":
     try synthBenchmark()
 default:

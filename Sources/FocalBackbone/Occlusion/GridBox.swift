@@ -59,22 +59,5 @@ struct Spread {
     }
 }
 
-/// Krypton's projective-field threshold: a changed region may span at most
-/// `fraction` of a layer's side; beyond that the change is dropped (an
-/// approximation that saves most of the deep layers' work).
-func capped(_ r: Range<Int>, size n: Int, fraction: Double?) -> Range<Int> {
-    guard let fraction, !r.isEmpty else { return r }
-    let limit = max(1, Int((fraction * Double(n)).rounded(.up)))
-    guard r.count > limit else { return r }
-    let center = (r.lowerBound + r.upperBound) / 2
-    let lo = min(max(0, center - limit / 2), n - limit)
-    return lo..<(lo + limit)
-}
-
-func capped(_ box: GridBox, height: Int, width: Int, fraction: Double?) -> GridBox {
-    GridBox(rows: capped(box.rows, size: height, fraction: fraction),
-            columns: capped(box.columns, size: width, fraction: fraction))
-}
-
 @inline(__always) func floorDivide(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-a + b - 1) / b) }
 @inline(__always) func ceilDivide(_ a: Int, _ b: Int) -> Int { -floorDivide(-a, b) }

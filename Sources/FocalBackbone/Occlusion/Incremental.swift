@@ -9,8 +9,6 @@ struct Incremental {
     let network: EfficientNetLite0
     let image: [Float]
     let baseline: [Float]
-    /// Projective-field threshold (nil: exact).
-    let threshold: Double?
 
     /// The unoccluded image's activations, by layer.
     let blockInputs: [[Float]]   // 17: the input of each block, then the last block's output
@@ -19,11 +17,10 @@ struct Incremental {
     let base: [Float]
     let sides: [Int]             // spatial side of blockInputs[b]
 
-    init(network: EfficientNetLite0, image: [Float], baseline: [Float], threshold: Double?) {
+    init(network: EfficientNetLite0, image: [Float], baseline: [Float]) {
         self.network = network
         self.image = image
         self.baseline = baseline
-        self.threshold = threshold
         var sides = [SamePadding(input: Architecture.inputSize, kernel: 3, stride: 2).output]
         for b in network.blocks {
             sides.append(SamePadding(input: sides.last!, kernel: b.spec.kernel, stride: b.spec.stride).output)
@@ -72,7 +69,7 @@ struct Incremental {
 
     func embeddings(patches: [GridBox], batchSize: Int) -> Occlusion.Result {
         var all: [[Float]] = []
-        var macs = network.multiplyAddsPerImage
+        var macs = 0
         for start in stride(from: 0, to: patches.count, by: batchSize) {
             let (embeddings, spent) = run(Array(patches[start..<min(patches.count, start + batchSize)]))
             all += embeddings
@@ -87,7 +84,7 @@ struct Incremental {
         let size = Architecture.inputSize
         // Stem: the 3×3/2 outputs each patch reaches, from occluded pixels.
         let stemSpread = Spread(kernel: 3, stride: 2, height: size, width: size)
-        var regions = Regions(patches.map { capped(stemSpread.affected($0), height: sides[0], width: sides[0], fraction: threshold) })
+        var regions = Regions(patches.map { stemSpread.affected($0) })
         var columns = [Float](repeating: 0, count: regions.positions * 27)
         columns.withUnsafeMutableBufferPointer { col in
             for (p, box) in regions.boxes.enumerated() {
@@ -114,7 +111,7 @@ struct Incremental {
             }
             // Depthwise over the outputs the change reaches, on tiles gathered from the record.
             let spread = Spread(kernel: spec.kernel, stride: spec.stride, height: side, width: side)
-            let next = Regions(regions.boxes.map { capped(spread.affected($0), height: outSide, width: outSide, fraction: threshold) })
+            let next = Regions(regions.boxes.map { spread.affected($0) })
             var dw = [Float](repeating: 0, count: next.positions * e)
             let record = expanded[b]
             expandedNew.withUnsafeBufferPointer { changed in

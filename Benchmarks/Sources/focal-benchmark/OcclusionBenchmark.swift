@@ -1,0 +1,73 @@
+import FocalBackbone
+import FocalImages
+import Foundation
+
+/// `focal-benchmark occlusion IMAGE [--repeat 3] [--window 32] [--stride 16]`:
+/// seconds and multiply-adds per explanation for each occlusion mode, and how
+/// close the approximate heatmap is to the exact one.
+func occlusionBenchmark() throws {
+    let paths = CommandLine.arguments.dropFirst(2).prefix { !$0.hasPrefix("--") }
+    var summaries: [[String: Any]] = []
+    for path in paths.isEmpty ? [nil] : paths.map(Optional.some) {
+        summaries.append(try occlusionBenchmark(path: path))
+    }
+    let agree = summaries.filter { $0["approximate_same_top_window"] as! Bool }.count
+    let correlations = summaries.map { $0["approximate_heatmap_correlation"] as! Double }
+    func median(_ key: String) -> Double {
+        let v = summaries.map { ($0[key] as! [String: Any])["median_seconds"] as! Double }.sorted()
+        return v[v.count / 2]
+    }
+    emit(["mode": "occlusion-summary", "images": summaries.count, "approximate_same_top_window": agree,
+          "approximate_min_correlation": correlations.min()!, "approximate_mean_correlation": correlations.reduce(0, +) / Double(correlations.count),
+          "naive_seconds": median("naive"), "exact_seconds": median("exact"), "approximate_seconds": median("approximate")])
+}
+
+func occlusionBenchmark(path: String?) throws -> [String: Any] {
+    let repeats = Int(argument("--repeat", default: "3"))!
+    let window = Int(argument("--window", default: "32"))!
+    let step = Int(argument("--stride", default: "16"))!
+    let coarseStep = Int(argument("--coarse-step", default: "3"))!
+    let refineFraction = Double(argument("--refine", default: "0.12"))!
+    let backbone = try Backbone.load()
+    let image: RGBImage
+    if let path { image = try Preprocessing().networkImage(path: path) } else {
+        image = RGBImage(width: 224, height: 224, pixels: (0..<(224 * 224 * 3)).map { UInt8(($0 * 7919) % 251) })
+    }
+    let input = Preprocessing.normalize(image)
+    let baseline = [Float](repeating: 0, count: input.count)
+    let positions = Array(stride(from: 0, through: 224 - window, by: step))
+    let patches = positions.flatMap { y in positions.map { x in GridBox(rows: y..<(y + window), columns: x..<(x + window)) } }
+    let occlusion = Occlusion(network: backbone.network)
+    let target = backbone.topClasses(embedding: backbone.network.embed([input])[0], k: 1)[0].index
+    var results: [String: Any] = ["mode": "occlusion", "patches": patches.count, "window": window, "stride": step,
+                                  "target": target]
+    var maps: [String: OcclusionMap] = [:]
+    for mode in Occlusion.Mode.allCases {
+        var times: [Double] = []
+        for _ in 0..<repeats {
+            let t0 = now()
+            maps[mode.rawValue] = occlusion.map(image: input, baseline: baseline,
+                                                settings: .init(window: window, stride: step, mode: mode, coarseStep: coarseStep, refineFraction: refineFraction)) {
+                Double(backbone.network.logits($0)[target])
+            }
+            times.append(now() - t0)
+        }
+        times.sort()
+        results[mode.rawValue] = ["median_seconds": times[times.count / 2], "multiply_adds": maps[mode.rawValue]!.multiplyAdds,
+                                  "windows": maps[mode.rawValue]!.windows.count]
+    }
+    let exact = maps["exact"]!, approximate = maps["approximate"]!
+    results["approximate_heatmap_correlation"] = correlation(exact.heatmap, approximate.heatmap)
+    results["approximate_same_top_window"] = exact.topWindow == approximate.topWindow
+    results["exact_max_abs_diff_vs_naive"] = zip(exact.windows, maps["naive"]!.windows).map { abs($0.drop - $1.drop) }.max()!
+    results["image"] = path ?? "synthetic"
+    emit(results)
+    return results
+}
+
+func correlation(_ a: [Double], _ b: [Double]) -> Double {
+    let ma = a.reduce(0, +) / Double(a.count), mb = b.reduce(0, +) / Double(b.count)
+    var sab = 0.0, saa = 0.0, sbb = 0.0
+    for (x, y) in zip(a, b) { sab += (x - ma) * (y - mb); saa += (x - ma) * (x - ma); sbb += (y - mb) * (y - mb) }
+    return sab / (saa * sbb).squareRoot()
+}

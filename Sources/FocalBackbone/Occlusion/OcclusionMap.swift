@@ -1,0 +1,158 @@
+import Foundation
+
+/// An occlusion heatmap: how much a score drops when each window of the image
+/// is replaced by the baseline, averaged per pixel over the windows that cover it.
+public struct OcclusionMap: Sendable {
+    /// The knobs, named as Captum names them.
+    public struct Settings: Equatable, Sendable, Codable {
+        public var window: Int
+        public var stride: Int
+        public var mode: String
+        /// In `.approximate` mode: the coarse pass computes every `coarseStep`-th
+        /// window on both axes, then two refinement rounds compute this share
+        /// of all windows, those with the highest estimates.
+        public var coarseStep: Int
+        public var refineFraction: Double
+
+        public init(window: Int = 32, stride: Int = 16, mode: Occlusion.Mode = .approximate,
+                    coarseStep: Int = 3, refineFraction: Double = 0.12) {
+            self.window = window
+            self.stride = stride
+            self.mode = mode.rawValue
+            self.coarseStep = coarseStep
+            self.refineFraction = refineFraction
+        }
+    }
+
+    public var settings: Settings
+    /// The score of the unoccluded image.
+    public var baseScore: Double
+    /// Each computed window and its score drop (score(image) − score(occluded)).
+    /// In approximate mode the heatmap also uses estimates for the others.
+    public var windows: [(box: GridBox, drop: Double)]
+    /// 224×224 per-pixel drops, row-major.
+    public var heatmap: [Double]
+    public var multiplyAdds: Int
+
+    public static let side = Architecture.inputSize
+
+    /// Window origins along one axis: 0, stride, … and always one flush with the far edge.
+    static func origins(window: Int, stride: Int) -> [Int] {
+        var origins = Array(Swift.stride(from: 0, through: side - window, by: stride))
+        if let last = origins.last, last + window < side { origins.append(side - window) }
+        return origins
+    }
+
+    /// The mean drop of the windows covering each pixel.
+    static func heatmap(_ windows: [(box: GridBox, drop: Double)]) -> [Double] {
+        var sum = [Double](repeating: 0, count: side * side), count = [Int](repeating: 0, count: side * side)
+        for (box, drop) in windows {
+            for y in box.rows { for x in box.columns { sum[y * side + x] += drop; count[y * side + x] += 1 } }
+        }
+        return zip(sum, count).map { $1 > 0 ? $0 / Double($1) : 0 }
+    }
+
+    /// The fine window with the largest mean heatmap value (the heatmap's peak region).
+    public var topWindow: GridBox {
+        let fine = Self.origins(window: settings.window, stride: settings.stride)
+        var best = GridBox(rows: 0..<settings.window, columns: 0..<settings.window), bestValue = -Double.infinity
+        for y in fine {
+            for x in fine {
+                var total = 0.0
+                for yy in y..<(y + settings.window) { for xx in x..<(x + settings.window) { total += heatmap[yy * Self.side + xx] } }
+                if total > bestValue { bestValue = total; best = GridBox(rows: y..<(y + settings.window), columns: x..<(x + settings.window)) }
+            }
+        }
+        return best
+    }
+}
+
+extension Occlusion {
+    /// The occlusion heatmap of `score` (computed from an embedding) for a
+    /// normalised 224×224 image.
+    ///
+    /// `.approximate` first computes windows at twice the stride, estimates the
+    /// skipped fine windows from their computed neighbours, then computes
+    /// exactly the `refineFraction` of fine windows whose estimate is highest,
+    /// so the peak is measured, not guessed. The heatmap averages all computed windows.
+    public func map(image: [Float], baseline: [Float], settings: OcclusionMap.Settings,
+                    score: ([Float]) -> Double) -> OcclusionMap {
+        let side = OcclusionMap.side, w = settings.window
+        precondition(w >= 1 && w <= side && settings.stride >= 1, "window must be 1...224 and stride >= 1")
+        let mode = Mode(rawValue: settings.mode) ?? .approximate
+        let fine = OcclusionMap.origins(window: w, stride: settings.stride)
+        func box(_ y: Int, _ x: Int) -> GridBox { GridBox(rows: y..<(y + w), columns: x..<(x + w)) }
+        var computed: [Int: Double] = [:]   // fine index (i·n + j) → drop
+        var estimated: [Int: Double] = [:]  // approximate mode: the windows not computed
+        var macs = 0
+        var baseScore = 0.0
+        let n = fine.count
+        // One record of the unoccluded pass serves every incremental batch.
+        var incremental: Incremental?
+        func run(_ indices: [Int], _ mode: Mode) {
+            let patches = indices.map { box(fine[$0 / n], fine[$0 % n]) }
+            let result: Result
+            if mode == .naive {
+                result = embeddings(image: image, baseline: baseline, patches: patches, mode: .naive)
+            } else {
+                if incremental == nil {
+                    incremental = Incremental(network: network, image: image, baseline: baseline)
+                    macs += network.multiplyAddsPerImage
+                }
+                result = incremental!.embeddings(patches: patches, batchSize: batchSize)
+            }
+            baseScore = score(result.base)
+            for (k, index) in indices.enumerated() { computed[index] = baseScore - score(result.embeddings[k]) }
+            macs += result.multiplyAdds
+        }
+        if mode != .approximate || n < 5 {
+            run(Array(0..<(n * n)), mode == .naive ? .naive : .exact)
+        } else {
+            // Coarse: every coarseStep-th fine origin on both axes, and the last one.
+            let step = max(2, settings.coarseStep)
+            var lattice = Array(Swift.stride(from: 0, to: n, by: step))
+            if lattice.last != n - 1 { lattice.append(n - 1) }
+            run(lattice.flatMap { i in lattice.map { i * n + $0 } }, .exact)
+            // Two rounds: estimate the rest, measure the most promising.
+            let perRound = max(2, Int((settings.refineFraction * Double(n * n) / 2).rounded()))
+            for _ in 0..<2 {
+                let guesses = Self.estimates(computed, n: n, lattice: lattice)
+                let chosen = guesses.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+                    .prefix(perRound).map(\.key)
+                run(chosen, .exact)
+            }
+            estimated = Self.estimates(computed, n: n, lattice: lattice)
+        }
+        let windows = computed.keys.sorted().map { (box: box(fine[$0 / n], fine[$0 % n]), drop: computed[$0]!) }
+        let filled = windows + estimated.keys.sorted().map { (box: box(fine[$0 / n], fine[$0 % n]), drop: estimated[$0]!) }
+        return OcclusionMap(settings: settings, baseScore: baseScore, windows: windows,
+                            heatmap: OcclusionMap.heatmap(filled), multiplyAdds: macs)
+    }
+
+    /// Each fine window not computed, estimated from the computed windows among
+    /// its eight neighbours when there are any, else bilinearly from the lattice.
+    static func estimates(_ computed: [Int: Double], n: Int, lattice: [Int]) -> [Int: Double] {
+        func bracket(_ i: Int) -> (Int, Int, Double) {
+            let hi = lattice.firstIndex { $0 >= i } ?? lattice.count - 1
+            if lattice[hi] == i || hi == 0 { return (lattice[hi], lattice[hi], 0) }
+            let a = lattice[hi - 1], b = lattice[hi]
+            return (a, b, Double(i - a) / Double(b - a))
+        }
+        var out: [Int: Double] = [:]
+        for i in 0..<n {
+            for j in 0..<n where computed[i * n + j] == nil {
+                var total = 0.0, count = 0.0
+                for di in -1...1 where (0..<n).contains(i + di) {
+                    for dj in -1...1 where (0..<n).contains(j + dj) {
+                        if let v = computed[(i + di) * n + (j + dj)] { total += v; count += 1 }
+                    }
+                }
+                if count > 0 { out[i * n + j] = total / count; continue }
+                let (i0, i1, ti) = bracket(i), (j0, j1, tj) = bracket(j)
+                func at(_ a: Int, _ b: Int) -> Double { computed[a * n + b] ?? 0 }
+                out[i * n + j] = (1 - ti) * ((1 - tj) * at(i0, j0) + tj * at(i0, j1)) + ti * ((1 - tj) * at(i1, j0) + tj * at(i1, j1))
+            }
+        }
+        return out
+    }
+}
