@@ -4,6 +4,7 @@
 //
 //   focal-benchmark throughput --batch 32 --seconds 3 [--threads 2]
 //   focal-benchmark decode FILE.jpg --repeat 20 [--exact]
+//   focal-benchmark fit --features X.npy --labels Y.bin --k 10 (see TrainingBenchmark.swift)
 import FocalBackbone
 import FocalImages
 import FocalNumerics
@@ -74,6 +75,7 @@ case "decode":
     }
     times.sort()
     emit(["mode": "decode", "exact": exact, "median_seconds": times[times.count / 2], "output": [size.0, size.1]])
+case "fit": try trainingBenchmark()
 default:
     FileHandle.standardError.write("unknown mode \(mode)\n".data(using: .utf8)!)
     exit(2)
