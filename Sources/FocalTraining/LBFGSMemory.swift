@@ -6,13 +6,19 @@
 /// problems in lockstep (one per concept) and each needs its own memory.
 struct LBFGSMemory {
     let capacity: Int
+    /// v ← P⁻¹·v for a preconditioner P ≈ the Hessian (nil: P = I). The initial
+    /// inverse Hessian is then γ·P⁻¹ instead of γ·I.
+    let preconditioner: ((inout [Double]) -> Void)?
     private var steps: [[Double]] = []
     private var changes: [[Double]] = []
     private var inverseCurvatures: [Double] = []
+    /// γ = sᵀy / yᵀP⁻¹y of the newest pair.
+    private var gamma = 1.0
 
-    init(capacity: Int) {
+    init(capacity: Int, preconditioner: ((inout [Double]) -> Void)? = nil) {
         precondition(capacity > 0)
         self.capacity = capacity
+        self.preconditioner = preconditioner
     }
 
     var isEmpty: Bool { steps.isEmpty }
@@ -38,10 +44,17 @@ struct LBFGSMemory {
         steps.append(s)
         changes.append(y)
         inverseCurvatures.append(1 / sy)
+        if let preconditioner {
+            var py = y
+            preconditioner(&py)
+            gamma = sy / dot(y, py)
+        } else {
+            gamma = sy / yy
+        }
         return true
     }
 
-    /// −H·g. With an empty memory, −g: the line search then finds the scale.
+    /// −H·g. With an empty memory, −P⁻¹·g: the line search then finds the scale.
     func direction(gradient g: [Double]) -> [Double] {
         var q = g
         let m = steps.count
@@ -51,11 +64,9 @@ struct LBFGSMemory {
             alphas[i] = a
             axpy(-a, changes[i], &q)
         }
-        if let last = m > 0 ? m - 1 : nil {
-            // Initial Hessian γI with γ = sᵀy / yᵀy from the newest pair.
-            let gamma = 1 / (inverseCurvatures[last] * dot(changes[last], changes[last]))
-            for j in q.indices { q[j] *= gamma }
-        }
+        // Initial inverse Hessian γ·P⁻¹, γ from the newest pair (Nocedal & Wright 7.20).
+        preconditioner?(&q)
+        if m > 0 { for j in q.indices { q[j] *= gamma } }
         for i in 0..<m {
             let b = inverseCurvatures[i] * dot(changes[i], q)
             axpy(alphas[i] - b, steps[i], &q)

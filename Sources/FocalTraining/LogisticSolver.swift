@@ -12,13 +12,17 @@ public struct SolverOptions: Codable, Sendable, Equatable {
     public var maxIterations: Int
     /// Step pairs kept by L-BFGS.
     public var memory: Int
+    /// Start L-BFGS from the feature covariance rather than the identity (see
+    /// `Preconditioner`): the same optimum in fewer passes over X.
+    public var preconditioned: Bool
 
     public init(gradientTolerance: Double = 1e-6, objectiveTolerance: Double = 1e-12,
-                maxIterations: Int = 1000, memory: Int = 10) {
+                maxIterations: Int = 1000, memory: Int = 10, preconditioned: Bool = true) {
         self.gradientTolerance = gradientTolerance
         self.objectiveTolerance = objectiveTolerance
         self.maxIterations = maxIterations
         self.memory = memory
+        self.preconditioned = preconditioned
     }
 }
 
@@ -36,21 +40,22 @@ public struct SolverOutcome: Codable, Sendable, Equatable {
 ///
 /// The one-vs-rest concepts are independent problems; each keeps its own L-BFGS
 /// memory and line search, but they advance in lockstep so that each iteration
-/// is two float32 GEMMs over all still-active concepts instead of two passes
+/// is two float32 products over all still-active concepts instead of two passes
 /// over X per concept: u = D·Xᵀ (the directions' effect on the logits) and
-/// G = R·X (residuals times features: the gradient). The gradient GEMM runs over
-/// fixed blocks of rows whose float32 results are summed in float64 in block
-/// order, so results do not depend on thread timing and rounding stays small
-/// for large N. A problem that has converged drops out of the GEMMs.
+/// G = R·X (residuals times features: the gradient). Both are SGEMMs, or for a
+/// few concepts one streaming pass over X (see `FeatureProducts`). The gradient
+/// is summed over fixed blocks of rows in float32 and across blocks in float64
+/// in block order, so results do not depend on thread timing and rounding stays
+/// small for large N. A problem that has converged drops out of the products.
 struct LogisticSolver {
     let problem: LogisticProblem
     let options: SolverOptions
     /// Threads for the per-concept line searches; each concept's arithmetic is
     /// sequential, so the result does not depend on this.
     var workers = ProcessInfo.processInfo.activeProcessorCount
-
-    /// Rows per float32 block of the gradient GEMM before float64 accumulation.
-    static let blockRows = 2048
+    /// The feature covariance, when the caller already has it for these
+    /// features (cross-validation fits many C on the same rows).
+    var sharedPreconditioner: Preconditioner?
 
     struct Result {
         /// K×D on standardised features.
@@ -59,12 +64,30 @@ struct LogisticSolver {
         var outcomes: [SolverOutcome]
     }
 
+    /// v ← P⁻¹·v for problem `p`'s parameters ([w, b] per column), or nil.
+    private func preconditioner(for p: Int, from shared: Preconditioner?) -> ((inout [Double]) -> Void)? {
+        guard let shared else { return nil }
+        // q: the largest p(1−p) of a sigmoid; for a softmax, p(1−p) at uniform p.
+        let k = Double(problem.outputs)
+        let q = (problem.kind == .binary ? 0.25 : (1 / k) * (1 - 1 / k)) * (Double(ProcessInfo.processInfo.environment["FOCAL_Q"] ?? "1") ?? 1)
+        let factor = shared.factor(beta: problem.c[p] * problem.weightSum(of: p) * q)
+        let d = problem.features, columns = problem.columns(of: p).count
+        return { v in
+            v.withUnsafeMutableBufferPointer { v in
+                for column in 0..<columns { factor.solve(v.baseAddress! + column * (d + 1)) }
+            }
+        }
+    }
+
     /// Fits from zero, or from `start` (weights K×D, intercepts K) to warm-start a path over C.
     func solve(start: (weights: [Double], intercepts: [Double])? = nil) -> Result {
         let pCount = problem.problemCount
-        let state = SolverState(problem: problem, start: start)
+        let state = SolverState(problem: problem, start: start, workers: workers)
         let scales = (0..<pCount).map { problem.c[$0] * problem.weightSum(of: $0) }
-        var memories = (0..<pCount).map { _ in LBFGSMemory(capacity: options.memory) }
+        let shared = options.preconditioned ? sharedPreconditioner ?? Preconditioner(standardized: problem.x) : nil
+        var memories = (0..<pCount).map {
+            LBFGSMemory(capacity: options.memory, preconditioner: preconditioner(for: $0, from: shared))
+        }
         var outcomes = [SolverOutcome](repeating: SolverOutcome(iterations: 0, converged: false, objective: 0, scaledGradient: 0),
                                        count: pCount)
         var active = Array(0..<pCount)

@@ -1,6 +1,6 @@
 import FocalNumerics
 
-/// The buffers of one `LogisticSolver` run and the BLAS calls over them.
+/// The buffers of one `LogisticSolver` run and the products with X over them.
 ///
 /// A class over raw allocations because the per-concept line searches and
 /// residual passes run on several threads at once, each touching only its own
@@ -21,13 +21,15 @@ final class SolverState {
     let residual: UnsafeMutablePointer<Float>
     /// Σ_i r_ki per column: the intercepts' gradient.
     let interceptGradient: UnsafeMutablePointer<Double>
-    /// Packed rows for the GEMMs (active columns only) and a gradient block.
+    /// Packed rows for the products (active columns only) and their result.
     let packed: UnsafeMutablePointer<Float>
     let product: UnsafeMutablePointer<Float>
-    let block: UnsafeMutablePointer<Float>
+    /// Threads for the streaming products and per-concept loops.
+    let workers: Int
 
-    init(problem: LogisticProblem, start: (weights: [Double], intercepts: [Double])?) {
+    init(problem: LogisticProblem, start: (weights: [Double], intercepts: [Double])?, workers: Int) {
         self.problem = problem
+        self.workers = workers
         n = problem.rows; d = problem.features; k = problem.outputs
         weights = start?.weights ?? [Double](repeating: 0, count: k * d)
         intercepts = start?.intercepts ?? [Double](repeating: 0, count: k)
@@ -39,7 +41,6 @@ final class SolverState {
         interceptGradient = .allocate(capacity: k)
         packed = .allocate(capacity: k * max(n, d))
         product = .allocate(capacity: k * max(n, d))
-        block = .allocate(capacity: k * d)
         for col in 0..<k {
             for i in 0..<n {
                 let s = problem.kind == .binary ? problem.sampleWeights[col * n + i] : problem.sampleWeights[i]
@@ -57,7 +58,7 @@ final class SolverState {
 
     deinit {
         for p in [logits, projections, rowScales, interceptGradient] as [UnsafeMutablePointer<Double>] { p.deallocate() }
-        for p in [residual, packed, product, block] as [UnsafeMutablePointer<Float>] { p.deallocate() }
+        for p in [residual, packed, product] as [UnsafeMutablePointer<Float>] { p.deallocate() }
     }
 
     /// out[col] = M[col]·Xᵀ for the listed columns of M (K×D float64), as one SGEMM.
@@ -67,8 +68,7 @@ final class SolverState {
             for j in 0..<d { packed[slot * d + j] = Float(m[col * d + j]) }
         }
         problem.x.values.withUnsafeBufferPointer { x in
-            BLAS.gemm(m: ka, n: n, k: d, a: packed, lda: d, b: x.baseAddress!, ldb: d, transposeB: true,
-                      c: product, ldc: n)
+            FeatureProducts.project(x: x.baseAddress!, n: n, d: d, v: packed, k: ka, out: product, workers: workers)
         }
         for (slot, col) in columns.enumerated() {
             for i in 0..<n { out[col * n + i] = Double(product[slot * n + i]) }
@@ -114,14 +114,7 @@ final class SolverState {
         for (slot, col) in columns.enumerated() { (packed + slot * n).update(from: residual + col * n, count: n) }
         var total = [Double](repeating: 0, count: ka * d)
         problem.x.values.withUnsafeBufferPointer { x in
-            var start = 0
-            while start < n {
-                let rows = min(LogisticSolver.blockRows, n - start)
-                BLAS.gemm(m: ka, n: d, k: rows, a: packed + start, lda: n, b: x.baseAddress! + start * d, ldb: d,
-                          c: block, ldc: d)
-                for j in 0..<(ka * d) { total[j] += Double(block[j]) }
-                start += rows
-            }
+            FeatureProducts.accumulate(x: x.baseAddress!, n: n, d: d, r: packed, k: ka, into: &total, workers: workers)
         }
         var out = [[Double]](repeating: [], count: problem.problemCount)
         var slot = 0
