@@ -107,9 +107,11 @@ struct CrossValidation {
             let xsTrain = standardization.transform(xTrain), xsTest = standardization.transform(x.rows(test))
             let labelsTrain = labels.rows(train)
             var start: (weights: [Double], intercepts: [Double])?
+            let preconditioner = head.solver.preconditioned ? Preconditioner(standardized: xsTrain) : nil
             for (g, c) in grid.enumerated() {
                 let cs = [Double](repeating: c, count: exclusive ? 1 : k)
-                let fit = try head.solve(xsTrain, labelsTrain, concepts: concepts, c: cs, start: start)
+                let fit = try head.solve(xsTrain, labelsTrain, concepts: concepts, c: cs, start: start,
+                                         preconditioner: preconditioner)
                 start = (fit.weights, fit.intercepts)
                 let logits = HeadModel.logits(standardized: xsTest, weights: fit.weights, intercepts: fit.intercepts)
                 let p = HeadModel.probabilities(logits: logits, mode: head.mode, concepts: k)

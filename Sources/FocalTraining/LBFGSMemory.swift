@@ -4,21 +4,22 @@
 ///
 /// Kept apart from the solver because the solver advances several independent
 /// problems in lockstep (one per concept) and each needs its own memory.
+///
+/// With a preconditioner P ≈ the Hessian the initial inverse Hessian is γ·P⁻¹
+/// instead of γ·I. Applying P⁻¹ is left to the caller, between
+/// `beginDirection` and `finishDirection`, so that it can do it for all
+/// problems at once (one read of P's factor for all of them).
 struct LBFGSMemory {
     let capacity: Int
-    /// v ← P⁻¹·v for a preconditioner P ≈ the Hessian (nil: P = I). The initial
-    /// inverse Hessian is then γ·P⁻¹ instead of γ·I.
-    let preconditioner: ((inout [Double]) -> Void)?
     private var steps: [[Double]] = []
     private var changes: [[Double]] = []
     private var inverseCurvatures: [Double] = []
     /// γ = sᵀy / yᵀP⁻¹y of the newest pair.
     private var gamma = 1.0
 
-    init(capacity: Int, preconditioner: ((inout [Double]) -> Void)? = nil) {
+    init(capacity: Int) {
         precondition(capacity > 0)
         self.capacity = capacity
-        self.preconditioner = preconditioner
     }
 
     var isEmpty: Bool { steps.isEmpty }
@@ -29,11 +30,12 @@ struct LBFGSMemory {
         inverseCurvatures.removeAll(keepingCapacity: true)
     }
 
-    /// Records one step. A pair with too little curvature (sᵀy not clearly
+    /// Records one step s with gradient change y and P⁻¹·y (y itself without a
+    /// preconditioner). A pair with too little curvature (sᵀy not clearly
     /// positive, which rounding can cause near the optimum) would make H
     /// indefinite, so it is skipped; returns whether the pair was kept.
     @discardableResult
-    mutating func update(step s: [Double], gradientChange y: [Double]) -> Bool {
+    mutating func update(step s: [Double], gradientChange y: [Double], preconditionedChange py: [Double]) -> Bool {
         let sy = dot(s, y), yy = dot(y, y)
         guard sy > 1e-12 * yy, sy > 0 else { return false }
         if steps.count == capacity {
@@ -44,18 +46,13 @@ struct LBFGSMemory {
         steps.append(s)
         changes.append(y)
         inverseCurvatures.append(1 / sy)
-        if let preconditioner {
-            var py = y
-            preconditioner(&py)
-            gamma = sy / dot(y, py)
-        } else {
-            gamma = sy / yy
-        }
+        gamma = sy / dot(y, py)
         return true
     }
 
-    /// −H·g. With an empty memory, −P⁻¹·g: the line search then finds the scale.
-    func direction(gradient g: [Double]) -> [Double] {
+    /// The first loop of the two-loop recursion: q = g − Σ αᵢ·yᵢ, newest first.
+    /// The caller replaces q by P⁻¹·q and passes both to `finishDirection`.
+    func beginDirection(gradient g: [Double]) -> (q: [Double], alphas: [Double]) {
         var q = g
         let m = steps.count
         var alphas = [Double](repeating: 0, count: m)
@@ -64,15 +61,21 @@ struct LBFGSMemory {
             alphas[i] = a
             axpy(-a, changes[i], &q)
         }
-        // Initial inverse Hessian γ·P⁻¹, γ from the newest pair (Nocedal & Wright 7.20).
-        preconditioner?(&q)
-        if m > 0 { for j in q.indices { q[j] *= gamma } }
+        return (q, alphas)
+    }
+
+    /// −H·g from P⁻¹·q: scaled by γ (Nocedal & Wright 7.20), then the second
+    /// loop. With an empty memory, −P⁻¹·g: the line search then finds the scale.
+    func finishDirection(_ r: [Double], alphas: [Double]) -> [Double] {
+        var r = r
+        let m = steps.count
+        if m > 0 { for j in r.indices { r[j] *= gamma } }
         for i in 0..<m {
-            let b = inverseCurvatures[i] * dot(changes[i], q)
-            axpy(alphas[i] - b, steps[i], &q)
+            let b = inverseCurvatures[i] * dot(changes[i], r)
+            axpy(alphas[i] - b, steps[i], &r)
         }
-        for j in q.indices { q[j] = -q[j] }
-        return q
+        for j in r.indices { r[j] = -r[j] }
+        return r
     }
 }
 

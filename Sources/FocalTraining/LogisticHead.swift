@@ -90,9 +90,11 @@ public struct LogisticHead: Sendable {
     static let solverName = "L-BFGS (full batch, float32 SGEMM with float64 accumulation, exact line search)"
 
     /// The solver on standardised features with C per problem (K for
-    /// multi-label, one for exclusive); `start` warm-starts a path over C.
+    /// multi-label, one for exclusive); `start` warm-starts a path over C, and
+    /// a `preconditioner` made once for these features saves its cost per C.
     func solve(_ xs: FeatureMatrix, _ labels: LabelMatrix, concepts: [String], c: [Double],
-               start: (weights: [Double], intercepts: [Double])? = nil) throws -> LogisticSolver.Result {
+               start: (weights: [Double], intercepts: [Double])? = nil,
+               preconditioner: Preconditioner? = nil) throws -> LogisticSolver.Result {
         let problem: LogisticProblem
         switch mode {
         case .multiLabel:
@@ -102,6 +104,7 @@ public struct LogisticHead: Sendable {
         }
         var solverRun = LogisticSolver(problem: problem, options: solver)
         solverRun.workers = workers
+        solverRun.sharedPreconditioner = preconditioner
         var result = solverRun.solve(start: start)
         if mode == .exclusive {
             // Softmax ignores a shift shared by all intercepts and they are not

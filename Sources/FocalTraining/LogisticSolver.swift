@@ -64,17 +64,37 @@ struct LogisticSolver {
         var outcomes: [SolverOutcome]
     }
 
-    /// v ← P⁻¹·v for problem `p`'s parameters ([w, b] per column), or nil.
-    private func preconditioner(for p: Int, from shared: Preconditioner?) -> ((inout [Double]) -> Void)? {
+    /// The preconditioner's factor for each problem (nil: none).
+    private func factors(from shared: Preconditioner?) -> [CholeskyFactor]? {
         guard let shared else { return nil }
         // q: the largest p(1−p) of a sigmoid; for a softmax, p(1−p) at uniform p.
         let k = Double(problem.outputs)
-        let q = (problem.kind == .binary ? 0.25 : (1 / k) * (1 - 1 / k)) * (Double(ProcessInfo.processInfo.environment["FOCAL_Q"] ?? "1") ?? 1)
-        let factor = shared.factor(beta: problem.c[p] * problem.weightSum(of: p) * q)
-        let d = problem.features, columns = problem.columns(of: p).count
-        return { v in
-            v.withUnsafeMutableBufferPointer { v in
-                for column in 0..<columns { factor.solve(v.baseAddress! + column * (d + 1)) }
+        let q = problem.kind == .binary ? 0.25 : (1 / k) * (1 - 1 / k)
+        return (0..<problem.problemCount).map { shared.factor(beta: problem.c[$0] * problem.weightSum(of: $0) * q) }
+    }
+
+    /// v ← P⁻¹·v for the listed problems' vectors ([w, b] per column), batched
+    /// per factor. Without a preconditioner, nothing.
+    private func precondition(_ vectors: inout [[Double]], problems: [Int], factors: [CholeskyFactor]?) {
+        guard let factors else { return }
+        let d = problem.features
+        var groups: [[Int]] = []  // problems sharing a factor
+        for p in problems {
+            if let g = groups.firstIndex(where: { factors[$0[0]].key == factors[p].key }) { groups[g].append(p) } else { groups.append([p]) }
+        }
+        for group in groups {
+            var pointers: [UnsafeMutablePointer<Double>] = []
+            var buffers: [UnsafeMutableBufferPointer<Double>] = []
+            for p in group {
+                let buffer = UnsafeMutableBufferPointer<Double>.allocate(capacity: vectors[p].count)
+                _ = buffer.initialize(from: vectors[p])
+                buffers.append(buffer)
+                for column in problem.columns(of: p).indices { pointers.append(buffer.baseAddress! + (column - problem.columns(of: p).lowerBound) * (d + 1)) }
+            }
+            factors[group[0]].solve(pointers)
+            for (p, buffer) in zip(group, buffers) {
+                vectors[p] = Array(buffer)
+                buffer.deallocate()
             }
         }
     }
@@ -85,9 +105,8 @@ struct LogisticSolver {
         let state = SolverState(problem: problem, start: start, workers: workers)
         let scales = (0..<pCount).map { problem.c[$0] * problem.weightSum(of: $0) }
         let shared = options.preconditioned ? sharedPreconditioner ?? Preconditioner(standardized: problem.x) : nil
-        var memories = (0..<pCount).map {
-            LBFGSMemory(capacity: options.memory, preconditioner: preconditioner(for: $0, from: shared))
-        }
+        let factors = factors(from: shared)
+        var memories = (0..<pCount).map { _ in LBFGSMemory(capacity: options.memory) }
         var outcomes = [SolverOutcome](repeating: SolverOutcome(iterations: 0, converged: false, objective: 0, scaledGradient: 0),
                                        count: pCount)
         var active = Array(0..<pCount)
@@ -109,7 +128,14 @@ struct LogisticSolver {
         while !active.isEmpty {
             // Directions from each problem's memory, then their effect on the logits.
             var directions = [[Double]](repeating: [], count: pCount)
-            for p in active { directions[p] = memories[p].direction(gradient: gradients[p]) }
+            var partial = [(q: [Double], alphas: [Double])](repeating: ([], []), count: pCount)
+            var qs = [[Double]](repeating: [], count: pCount)
+            for p in active {
+                partial[p] = memories[p].beginDirection(gradient: gradients[p])
+                qs[p] = partial[p].q
+            }
+            precondition(&qs, problems: active, factors: factors)
+            for p in active { directions[p] = memories[p].finishDirection(qs[p], alphas: partial[p].alphas) }
             state.project(directions: directions, problems: active)
 
             // Line searches (independent per problem), then the step.
@@ -143,14 +169,19 @@ struct LogisticSolver {
 
             losses = state.residuals(problems: moved, workers: workers)
             let newGradients = state.gradients(problems: moved)
+            var changes = [[Double]](repeating: [], count: pCount)
+            for p in moved {
+                changes[p] = newGradients[p]
+                for j in changes[p].indices { changes[p][j] -= gradients[p][j] }
+            }
+            var preconditionedChanges = changes
+            precondition(&preconditionedChanges, problems: moved, factors: factors)
             for p in moved {
                 let old = objectives[p]
                 objectives[p] = state.objective(problem: p, loss: losses[p])
                 var s = directions[p]
                 for j in s.indices { s[j] *= steps[p] }
-                var y = newGradients[p]
-                for j in y.indices { y[j] -= gradients[p][j] }
-                memories[p].update(step: s, gradientChange: y)
+                memories[p].update(step: s, gradientChange: changes[p], preconditionedChange: preconditionedChanges[p])
                 gradients[p] = newGradients[p]
                 let g = scaledGradient(p)
                 let iterations = outcomes[p].iterations + 1

@@ -52,7 +52,7 @@ final class Preconditioner {
         var rhs = [Double](repeating: 0, count: d)
         let info = BLAS.solvePositiveDefinite(&a, &rhs, n: d, rightHandSides: 1)
         precondition(info == 0, "β·Σ + I is positive definite by construction (LAPACK info \(info))")
-        let f = CholeskyFactor(lower: a, n: d, interceptCurvature: rounded)
+        let f = CholeskyFactor(key: exponent, lower: a, n: d, interceptCurvature: rounded)
         factors[exponent] = f
         return f
     }
@@ -61,29 +61,50 @@ final class Preconditioner {
 /// L·Lᵀ = β·Σ + I (L lower triangular, column-major, as LAPACK left it) and β
 /// for the intercept: applies the preconditioner's inverse to one column's [w, b].
 struct CholeskyFactor {
+    /// Which β (as 2·log₂β) this factors; equal keys, equal factors.
+    let key: Int
     let lower: [Double]
     let n: Int
     let interceptCurvature: Double
 
-    /// v[0..<n] ← (L·Lᵀ)⁻¹·v[0..<n]; v[n] ← v[n] / β.
-    func solve(_ v: UnsafeMutablePointer<Double>) {
+    /// For every pointer v: v[0..<n] ← (L·Lᵀ)⁻¹·v[0..<n] and v[n] ← v[n] / β.
+    /// The vectors are solved together, column of L by column, so that L (n²
+    /// values, more than the caches hold) is read from memory once per batch.
+    func solve(_ vectors: [UnsafeMutablePointer<Double>]) {
         lower.withUnsafeBufferPointer { l in
             let l = l.baseAddress!
-            // L·y = v, column by column: y_j = v_j / L_jj, then v_i −= L_ij·y_j below.
+            // L·y = v: y_j = v_j / L_jj, then v_i −= L_ij·y_j below (contiguous in i).
             for j in 0..<n {
                 let column = l + j * n
-                let y = v[j] / column[j]
-                v[j] = y
-                for i in (j + 1)..<n { v[i] -= column[i] * y }
+                for v in vectors {
+                    let y = v[j] / column[j]
+                    v[j] = y
+                    for i in (j + 1)..<n { v[i] -= column[i] * y }
+                }
             }
             // Lᵀ·x = y from the bottom: x_j = (y_j − Σ_{i>j} L_ij·x_i) / L_jj.
             for j in stride(from: n - 1, through: 0, by: -1) {
                 let column = l + j * n
-                var s = v[j]
-                for i in (j + 1)..<n { s -= column[i] * v[i] }
-                v[j] = s / column[j]
+                for v in vectors { v[j] = (v[j] - dotTail(column, v, from: j + 1)) / column[j] }
             }
         }
-        v[n] /= interceptCurvature
+        for v in vectors { v[n] /= interceptCurvature }
+    }
+
+    /// Σ_{i ≥ start} a[i]·b[i], eight lanes at a time (a fixed order, so the
+    /// same inputs give the same sum; the compiler will not reorder a scalar sum).
+    @inline(__always)
+    private func dotTail(_ a: UnsafePointer<Double>, _ b: UnsafeMutablePointer<Double>, from start: Int) -> Double {
+        var lanes = SIMD8<Double>()
+        var i = start
+        while i + 8 <= n {
+            let x = UnsafeRawPointer(a + i).loadUnaligned(as: SIMD8<Double>.self)
+            let y = UnsafeRawPointer(b + i).loadUnaligned(as: SIMD8<Double>.self)
+            lanes = lanes.addingProduct(x, y)
+            i += 8
+        }
+        var s = lanes.sum()
+        while i < n { s += a[i] * b[i]; i += 1 }
+        return s
     }
 }
