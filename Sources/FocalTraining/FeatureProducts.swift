@@ -28,12 +28,15 @@ enum FeatureProducts {
             BLAS.gemm(m: kCount, n: n, k: d, a: v, lda: d, b: x, ldb: d, transposeB: true, c: out, ldc: n)
             return
         }
-        let v4 = padded(v, k: kCount, d: d)
-        defer { v4.deallocate() }
-        parallelChunks(n, workers: workers) { rows in
-            for i in rows {
-                let dots = dot4(x + i * d, v4, d: d)
-                for k in 0..<kCount { out[k * n + i] = dots[k] }
+        for first in stride(from: 0, to: kCount, by: 4) {
+            let group = min(4, kCount - first)
+            let v4 = padded(v + first * d, k: group, d: d)
+            defer { v4.deallocate() }
+            parallelChunks(n, workers: workers) { rows in
+                for i in rows {
+                    let dots = dot4(x + i * d, v4, d: d)
+                    for k in 0..<group { out[(first + k) * n + i] = dots[k] }
+                }
             }
         }
     }
@@ -54,23 +57,26 @@ enum FeatureProducts {
             }
             return
         }
-        // Four concept rows (zero-padded) per block, each block's sums kept apart.
+        // Four concept rows (zero-padded) per pass, each block's sums kept apart.
         let partial = UnsafeMutablePointer<Float>.allocate(capacity: blocks * 4 * d)
         defer { partial.deallocate() }
-        partial.initialize(repeating: 0, count: blocks * 4 * d)
-        parallelChunks(blocks, workers: workers) { range in
-            var coefficients = [Float](repeating: 0, count: 4)
-            for b in range {
-                let g = partial + b * 4 * d
-                for i in (b * blockRows)..<min((b + 1) * blockRows, n) {
-                    for k in 0..<4 { coefficients[k] = k < kCount ? r[k * n + i] : 0 }
-                    axpy4(coefficients, x + i * d, g, d: d)
+        for first in stride(from: 0, to: kCount, by: 4) {
+            let group = min(4, kCount - first)
+            partial.update(repeating: 0, count: blocks * 4 * d)
+            parallelChunks(blocks, workers: workers) { range in
+                var coefficients = [Float](repeating: 0, count: 4)
+                for b in range {
+                    let g = partial + b * 4 * d
+                    for i in (b * blockRows)..<min((b + 1) * blockRows, n) {
+                        for k in 0..<4 { coefficients[k] = k < group ? r[(first + k) * n + i] : 0 }
+                        axpy4(coefficients, x + i * d, g, d: d)
+                    }
                 }
             }
-        }
-        for b in 0..<blocks {
-            let g = partial + b * 4 * d
-            for k in 0..<kCount { for j in 0..<d { total[k * d + j] += Double(g[k * d + j]) } }
+            for b in 0..<blocks {
+                let g = partial + b * 4 * d
+                for k in 0..<group { for j in 0..<d { total[(first + k) * d + j] += Double(g[k * d + j]) } }
+            }
         }
     }
 
