@@ -5,6 +5,8 @@
 //   focal-benchmark throughput --batch 32 --seconds 3 [--threads 2]
 //   focal-benchmark decode FILE.jpg --repeat 20 [--exact]
 //   focal-benchmark synth [--scenario wedding] [--count 1000] [--size 256]
+//   focal-benchmark occlusion IMAGE... [--window 32] [--stride 16] [--repeat 3]
+//   focal-benchmark fit --features X.npy --labels Y.bin --k 10 (see TrainingBenchmark.swift)
 import FocalBackbone
 import FocalImages
 import FocalNumerics
@@ -79,6 +81,8 @@ case "occlusion":
     try occlusionBenchmark()
 case "synth":
     try synthBenchmark()
+case "fit":
+    try trainingBenchmark()
 default:
     FileHandle.standardError.write("unknown mode \(mode)\n".data(using: .utf8)!)
     exit(2)

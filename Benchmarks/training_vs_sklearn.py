@@ -1,0 +1,167 @@
+#!/usr/bin/env python3
+"""Focal's logistic head against scikit-learn's lbfgs, on the same data, in one run.
+
+    swift build -c release --product focal-benchmark
+    python3 Benchmarks/training_vs_sklearn.py [--quick] [--sklearn-dtype float64|float32|both]
+
+For each configuration (N=10,000 x D=1280 with K=10 concepts; N=50,000 x 1280
+with K=2) it generates deterministic, embedding-like data (sparse non-negative
+ReLU6 features driven by latent factors, concepts planted as linear functions of
+those factors, prevalences from 5% to 50%), then
+
+  * fits scikit-learn: StandardScaler, then one LogisticRegression(C, lbfgs,
+    class_weight='balanced', tol=TOL) per concept, until lbfgs reports
+    convergence; 2 BLAS threads (threadpoolctl);
+  * fits Focal: `focal-benchmark fit` (standardisation + all concepts), with
+    the same tolerance, which has the same meaning (max |gradient| of the
+    objective divided by C * sum of weights); 2 threads;
+  * evaluates both solutions' objectives in float64 on the same standardised
+    data, C * sum_i s_i logloss_i + 1/2 ||w||^2 per concept, requires Focal's
+    to be within 1e-6 (relative) of scikit-learn's, and prints both times and
+    the ratio.
+Times are the best of --repeat runs (default 1) and exclude data generation
+and file I/O; both include standardisation.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+os.environ.setdefault("OMP_NUM_THREADS", "2")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "2")
+
+import numpy as np  # noqa: E402
+from sklearn.exceptions import ConvergenceWarning  # noqa: E402
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+from sklearn.preprocessing import StandardScaler  # noqa: E402
+from threadpoolctl import threadpool_limits  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+THREADS = 2
+
+
+def make_data(n, d, k, seed):
+    """Embedding-like features: ReLU6 of a low-rank signal plus noise (~55% zeros)."""
+    rng = np.random.default_rng(seed)
+    rank = 64
+    latent = rng.standard_normal((n, rank), dtype=np.float32)
+    mixing = rng.standard_normal((rank, d), dtype=np.float32) / np.sqrt(rank)
+    x = latent @ mixing
+    x *= 1.5
+    x += 0.7 * rng.standard_normal((n, d), dtype=np.float32)
+    x -= 0.3
+    np.clip(x, 0, 6, out=x)
+    truth = rng.standard_normal((k, rank)) * (rng.random((k, rank)) < 0.3)
+    z = latent @ truth.T + 1.0 * rng.standard_normal((n, k))
+    prevalence = np.linspace(0.05, 0.5, k)
+    cut = np.array([np.quantile(z[:, j], 1 - prevalence[j]) for j in range(k)])
+    labels = (z > cut).astype(np.int8)
+    return np.ascontiguousarray(x, dtype=np.float32), labels
+
+
+def balanced(y):
+    n1 = y.sum()
+    n0 = len(y) - n1
+    return np.where(y == 1, len(y) / (2 * n1), len(y) / (2 * n0))
+
+
+def objective(xs, y, w, b, c):
+    z = xs @ w + b
+    return c * np.sum(balanced(y) * (np.logaddexp(0, z) - y * z)) + 0.5 * np.dot(w, w)
+
+
+def fit_sklearn(x, labels, c, tol, dtype):
+    import warnings
+
+    with threadpool_limits(THREADS), warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        t0 = time.perf_counter()
+        xs = StandardScaler().fit_transform(x.astype(dtype, copy=False))
+        fits = []
+        for j in range(labels.shape[1]):
+            model = LogisticRegression(C=c, class_weight="balanced", solver="lbfgs", tol=tol, max_iter=20000)
+            model.fit(xs, labels[:, j])
+            fits.append((model.coef_[0].astype(np.float64), float(model.intercept_[0]), int(model.n_iter_[0])))
+        return time.perf_counter() - t0, fits
+
+
+def fit_focal(binary, x, labels, c, tol, repeat, workdir):
+    features, label_file, weights = (os.path.join(workdir, f) for f in ("x.npy", "y.bin", "w.bin"))
+    np.save(features, x)
+    labels.tofile(label_file)
+    k = labels.shape[1]
+    out = subprocess.run([binary, "fit", "--features", features, "--labels", label_file, "--k", str(k),
+                          "--c", repr(c), "--tolerance", repr(tol), "--threads", str(THREADS),
+                          "--repeat", str(repeat), "--weights-out", weights],
+                         check=True, capture_output=True, text=True)
+    report = json.loads(out.stdout)
+    d = x.shape[1]
+    values = np.fromfile(weights, dtype=np.float64)
+    w = values[:k * d].reshape(k, d)
+    b = values[k * d:k * d + k]
+    return report, w, b
+
+
+def run(binary, n, d, k, c, tol, seed, repeat, dtypes, workdir):
+    print(f"\n== N={n} D={d} K={k} C={c} tol={tol} ==", flush=True)
+    x, labels = make_data(n, d, k, seed)
+    print(f"features: {np.mean(x == 0):.0%} zeros, prevalence {labels.mean(axis=0).round(2).tolist()}", flush=True)
+    x64 = x.astype(np.float64)
+    xs = (x64 - x64.mean(axis=0)) / np.where(x64.std(axis=0) == 0, 1, x64.std(axis=0))
+    del x64
+
+    report, fw, fb = fit_focal(binary, x, labels, c, tol, repeat, workdir)
+    focal_time = report["seconds"]
+    focal_obj = [objective(xs, labels[:, j], fw[j], fb[j], c) for j in range(k)]
+    print(f"focal:   {focal_time:8.2f} s  iterations {report['iterations']}  converged {all(report['converged'])}",
+          flush=True)
+
+    rows = []
+    for dtype in dtypes:
+        best = None
+        for _ in range(repeat):
+            seconds, fits = fit_sklearn(x, labels, c, tol, dtype)
+            best = seconds if best is None else min(best, seconds)
+        sk_obj = [objective(xs, labels[:, j], w, b, c) for j, (w, b, _) in enumerate(fits)]
+        rel = [(f - s) / s for f, s in zip(focal_obj, sk_obj)]
+        worst = max(rel)
+        ok = bool(worst <= 1e-6)
+        print(f"sklearn: {best:8.2f} s  ({np.dtype(dtype).name} input) iterations {[it for _, _, it in fits]}",
+              flush=True)
+        print(f"objective (focal - sklearn) / sklearn: worst {worst:+.2e}, all {[f'{r:+.1e}' for r in rel]}"
+              f"  -> {'OK' if ok else 'NOT within 1e-6'}")
+        print(f"speed-up: {best / focal_time:.1f}x  (sklearn {best:.2f} s / focal {focal_time:.2f} s)")
+        rows.append({"n": n, "d": d, "k": k, "sklearn_dtype": np.dtype(dtype).name, "sklearn_seconds": best,
+                     "focal_seconds": focal_time, "ratio": best / focal_time,
+                     "worst_relative_objective_gap": float(worst), "within_1e-6": ok})
+    return rows
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="small sizes, to check the plumbing")
+    parser.add_argument("--sklearn-dtype", choices=["float64", "float32", "both"], default="both",
+                        help="input dtype for scikit-learn (it keeps float32 input as float32)")
+    parser.add_argument("--c", type=float, default=1.0)
+    parser.add_argument("--tol", type=float, default=1e-6)
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--binary", default=os.path.join(ROOT, ".build", "release", "focal-benchmark"))
+    args = parser.parse_args()
+    if not os.path.exists(args.binary):
+        sys.exit(f"{args.binary} missing: swift build -c release --product focal-benchmark")
+    dtypes = [np.float64, np.float32] if args.sklearn_dtype == "both" else [np.dtype(args.sklearn_dtype).type]
+    configs = [(2000, 256, 10), (5000, 256, 2)] if args.quick else [(10_000, 1280, 10), (50_000, 1280, 2)]
+    results = []
+    with tempfile.TemporaryDirectory() as workdir:
+        for i, (n, d, k) in enumerate(configs):
+            results += run(args.binary, n, d, k, args.c, args.tol, 1000 + i, args.repeat, dtypes, workdir)
+    print("\n" + json.dumps(results, indent=1))
+    if not all(r["within_1e-6"] for r in results):
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,139 @@
+import Foundation
+
+/// The estimator: L2-regularised logistic regression on backbone features, one
+/// score per concept, configured like scikit-learn's `LogisticRegression` and
+/// fitted with `fit`, which returns a `HeadModel` to `predict` and `score` with.
+///
+/// Per concept k (multi-label) the objective is
+///     C_k · Σ_i s_ik · logloss_ik + ½‖w_k‖²   (intercept not penalised)
+/// over the samples labelled for k, on standardised features, with balanced
+/// class weights s by default; exclusive models minimise the multinomial
+/// version with one shared C. Larger C means weaker regularisation.
+///
+///     let model = try LogisticHead().fit(features, labels, concepts: ["cat", "dog"])
+///     let p = model.predictProbabilities(newFeatures)
+public struct LogisticHead: Sendable {
+    public var mode: HeadMode
+    /// C. nil: chosen by cross-validation from `cGrid`.
+    public var c: Double?
+    /// Candidate values of C for cross-validation, ascending.
+    public var cGrid: [Double]
+    public var classWeight: ClassWeight
+    /// Which samples count as negatives (multi-label only).
+    public var negatives: NegativePolicy
+    public var solver: SolverOptions
+    /// Cross-validation chooses C (when `c` is nil), the decision thresholds and
+    /// the metrics stored with the model. nil: no cross-validation; `c` must be
+    /// set and thresholds are 0.5.
+    public var crossValidation: CrossValidationOptions?
+    /// Threads for per-concept work outside BLAS; results do not depend on it.
+    public var workers: Int
+
+    /// 10⁻⁴ … 10², one value per decade.
+    public static let defaultGrid: [Double] = [1e-4, 1e-3, 1e-2, 1e-1, 1, 10, 100]
+
+    public init(mode: HeadMode = .multiLabel, c: Double? = nil, cGrid: [Double] = LogisticHead.defaultGrid,
+                classWeight: ClassWeight = .balanced, negatives: NegativePolicy = .labelledOnly,
+                solver: SolverOptions = SolverOptions(), crossValidation: CrossValidationOptions? = CrossValidationOptions(),
+                workers: Int = ProcessInfo.processInfo.activeProcessorCount) {
+        self.mode = mode
+        self.c = c
+        self.cGrid = cGrid
+        self.classWeight = classWeight
+        self.negatives = negatives
+        self.solver = solver
+        self.crossValidation = crossValidation
+        self.workers = workers
+    }
+
+    /// Fits on features (N×D, raw: standardisation is learned here) and labels
+    /// (N×K) for the named concepts.
+    public func fit(_ x: FeatureMatrix, _ labels: LabelMatrix, concepts: [String]) throws -> HeadModel {
+        guard x.rows == labels.rows else { throw TrainingError.shapeMismatch("\(x.rows) feature rows, \(labels.rows) label rows") }
+        guard labels.concepts == concepts.count else {
+            throw TrainingError.shapeMismatch("labels for \(labels.concepts) concepts, \(concepts.count) names")
+        }
+        guard x.rows > 0 else { throw TrainingError.shapeMismatch("no training samples") }
+        if let c { guard c > 0 else { throw TrainingError.invalidOption("C must be positive, not \(c)") } }
+        guard cGrid.allSatisfy({ $0 > 0 }), !cGrid.isEmpty else { throw TrainingError.invalidOption("the C grid must be positive values") }
+        let labels = mode == .multiLabel ? labels.applying(negatives) : labels
+        let problems = mode == .multiLabel ? concepts.count : 1
+
+        var chosen: [Double]
+        var thresholds: [Double] = mode == .multiLabel ? [Double](repeating: 0.5, count: concepts.count) : []
+        var report: CrossValidationReport?
+        if let options = crossValidation {
+            let grid = c.map { [$0] } ?? cGrid.sorted()
+            let result = try CrossValidation(head: self, options: options).run(x, labels, concepts: concepts, grid: grid)
+            chosen = result.c
+            if mode == .multiLabel { thresholds = result.thresholds }
+            report = result.report
+        } else {
+            guard let c else { throw TrainingError.invalidOption("without cross-validation, C must be given") }
+            chosen = [Double](repeating: c, count: problems)
+        }
+
+        let standardization = Standardization(fitting: x)
+        let result = try solve(standardization.transform(x), labels, concepts: concepts, c: chosen)
+        let (positives, negatives) = classCounts(labels)
+        let d = x.columns
+        return HeadModel(
+            format: HeadModel.currentFormat, mode: mode, concepts: concepts, standardization: standardization,
+            weights: (0..<concepts.count).map { Array(result.weights[($0 * d)..<(($0 + 1) * d)]) },
+            intercepts: result.intercepts, thresholds: thresholds, regularization: chosen,
+            training: TrainingRecord(classWeight: classWeight, negativePolicy: self.negatives,
+                                     solver: LogisticHead.solverName, solverOptions: solver, outcomes: result.outcomes,
+                                     samples: x.rows, positives: positives, negatives: negatives),
+            crossValidation: report, provenance: Provenance())
+    }
+
+    static let solverName = "L-BFGS (full batch, float32 SGEMM with float64 accumulation, exact line search)"
+
+    /// The solver on standardised features with C per problem (K for
+    /// multi-label, one for exclusive); `start` warm-starts a path over C, and
+    /// a `preconditioner` made once for these features saves its cost per C.
+    func solve(_ xs: FeatureMatrix, _ labels: LabelMatrix, concepts: [String], c: [Double],
+               start: (weights: [Double], intercepts: [Double])? = nil,
+               preconditioner: Preconditioner? = nil) throws -> LogisticSolver.Result {
+        let problem: LogisticProblem
+        switch mode {
+        case .multiLabel:
+            problem = try .binary(x: xs, labels: labels, names: concepts, classWeight: classWeight, c: c)
+        case .exclusive:
+            problem = try .multinomial(x: xs, labels: labels, names: concepts, classWeight: classWeight, c: c[0])
+        }
+        var solverRun = LogisticSolver(problem: problem, options: solver)
+        solverRun.workers = workers
+        solverRun.sharedPreconditioner = preconditioner
+        var result = solverRun.solve(start: start)
+        if mode == .exclusive {
+            // Softmax ignores a shift shared by all intercepts and they are not
+            // penalised; centring them makes the fitted model unique.
+            let mean = result.intercepts.reduce(0, +) / Double(result.intercepts.count)
+            result.intercepts = result.intercepts.map { $0 - mean }
+        }
+        return result
+    }
+
+    /// Labelled positives and negatives per concept (exclusive: a row's class
+    /// is its positive, every other row with a class a negative).
+    func classCounts(_ labels: LabelMatrix) -> ([Int], [Int]) {
+        var positives = [Int](repeating: 0, count: labels.concepts), negatives = positives
+        for i in 0..<labels.rows {
+            if mode == .exclusive {
+                guard let c = try? labels.exclusiveClass(row: i) else { continue }
+                positives[c] += 1
+                for other in 0..<labels.concepts where other != c { negatives[other] += 1 }
+                continue
+            }
+            for c in 0..<labels.concepts {
+                switch labels[i, c] {
+                case .positive: positives[c] += 1
+                case .negative: negatives[c] += 1
+                case .unknown: break
+                }
+            }
+        }
+        return (positives, negatives)
+    }
+}

@@ -1,2 +1,0 @@
-/// Logistic-regression concept heads, cross-validation and metrics.
-public enum Training {}
