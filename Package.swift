@@ -54,9 +54,12 @@ let package = Package(
             .product(name: "CSV", package: "CSV.swift"),
         ]),
 
+        // Concept models: a head trained on a dataset's embeddings, evaluated, compared.
+        .target(name: "FocalConcepts", dependencies: ["FocalDatasets", "FocalTraining", "FocalBackbone", "FocalFiles"]),
+
         // The command line.
         .target(name: "FocalCommands", dependencies: [
-            "FocalBackbone", "FocalImages", "FocalFiles", "FocalScenes", "FocalTraining", "FocalDatasets",
+            "FocalBackbone", "FocalImages", "FocalFiles", "FocalScenes", "FocalTraining", "FocalDatasets", "FocalConcepts",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "focal", dependencies: ["FocalCommands"]),
@@ -71,6 +74,7 @@ let package = Package(
         .testTarget(name: "FocalBackboneTests", dependencies: ["FocalBackbone", "FocalImages"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "FocalFilesTests", dependencies: ["FocalFiles"]),
+        .testTarget(name: "FocalConceptsTests", dependencies: ["FocalConcepts", "FocalDatasets", "FocalTraining", "FocalBackbone"]),
         .testTarget(name: "FocalDatasetsTests", dependencies: ["FocalDatasets", "FocalImages", "FocalFiles", "FocalBackbone"]),
         .testTarget(name: "FocalScenesTests", dependencies: ["FocalScenes", "FocalImages", "FocalBackbone", "FocalTraining"]),
         .testTarget(name: "FocalTrainingTests", dependencies: ["FocalTraining"], resources: [.copy("Fixtures")]),

@@ -1,0 +1,76 @@
+import ArgumentParser
+import FocalConcepts
+import FocalDatasets
+import FocalTraining
+import Foundation
+
+/// `focal compare`: two revisions of a training set, trained the same way, on one test set.
+struct Compare: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train two dataset revisions identically and compare them on the same test set.",
+        discussion: """
+            Prints each metric for A and B with the paired bootstrap 95% interval of B − A, an exact \
+            McNemar test per concept, and the test images whose decision flipped (fixed by B, broken by B).
+            """)
+
+    @Argument(help: "Revision A (a manifest or dataset folder).")
+    var trainA: String
+
+    @Argument(help: "Revision B.")
+    var trainB: String
+
+    @Option(help: "The test dataset (its test split, else all of it).")
+    var test: String
+
+    @Option(help: "Inverse regularisation strength for both (default: cross-validated for each).")
+    var c: Double?
+
+    @Option(help: "Seed for both trainings and the bootstrap.")
+    var seed: UInt64 = 0
+
+    @Option(name: .customLong("concept"), help: "Compare only this concept (repeatable).")
+    var concepts: [String] = []
+
+    @Flag(help: "Print the comparison as JSON.")
+    var json = false
+
+    @OptionGroup var backboneOptions: BackboneOptions
+
+    func run() throws {
+        let featurizer = try backboneOptions.featurizer()
+        let a = try Dataset.open(trainA), b = try Dataset.open(trainB), t = try Dataset.open(test)
+        (a.issues + b.issues + t.issues).forEach { warn($0.description) }
+        let shared = concepts.isEmpty
+            ? Set(ConceptTrainer.trainableConcepts(a.trainingSamples)).intersection(ConceptTrainer.trainableConcepts(b.trainingSamples)).sorted()
+            : concepts
+        guard !shared.isEmpty else { throw ValidationError("the two revisions share no trainable concept") }
+        let trainer = ConceptTrainer(c: c, seed: seed, concepts: shared)
+        let outcomeA = try trainer.train(a, featurizer: featurizer)
+        let outcomeB = try trainer.train(b, featurizer: featurizer)
+        let testData = try testFeatures(t, concepts: shared, featurizer: featurizer)
+        func side(_ path: String, _ o: ConceptTrainer.Outcome) -> ComparisonReport.Side {
+            .init(dataset: path, revision: o.revision, trainingSamples: o.training.samples.count, c: o.model.regularization)
+        }
+        let report = Comparer(seed: seed).compare(a: outcomeA.model, b: outcomeB.model, sideA: side(trainA, outcomeA),
+                                                  sideB: side(trainB, outcomeB), test: testData, testPath: test)
+        if json {
+            print(try jsonText(report))
+            return
+        }
+        print("A: \(trainA) (\(report.a.trainingSamples) training images, revision \(report.a.revision.prefix(12)))")
+        print("B: \(trainB) (\(report.b.trainingSamples) training images, revision \(report.b.revision.prefix(12)))")
+        print("test: \(test) (\(report.samples) images)")
+        for c in report.concepts {
+            print("\n\(c.concept)")
+            print("  metric                      A        B     B − A [95% interval]")
+            for m in c.metrics {
+                print("  " + m.name.padding(toLength: 22, withPad: " ", startingAt: 0)
+                      + "  \(number(m.a))    \(number(m.b))    \(number(m.difference.estimate)) [\(number(m.difference.lower)), \(number(m.difference.upper))]")
+            }
+            print("  McNemar: \(c.mcnemar.onlyA) right only in A, \(c.mcnemar.onlyB) right only in B, exact p = \(number(c.mcnemar.pValue, digits: 4))")
+            print("  fixed by B: \(c.fixed.count)   broken by B: \(c.broken.count)")
+            for path in c.fixed.prefix(5) { print("    fixed   \(path)") }
+            for path in c.broken.prefix(5) { print("    broken  \(path)") }
+        }
+    }
+}

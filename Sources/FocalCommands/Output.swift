@@ -1,0 +1,21 @@
+import Foundation
+
+/// JSON for scripts: snake_case keys, sorted, NaN written as null-free "nan".
+func jsonText<T: Encodable>(_ value: T, pretty: Bool = true) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.keyEncodingStrategy = .convertToSnakeCase
+    encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    return String(decoding: try encoder.encode(value), as: UTF8.self)
+}
+
+/// A number for people: 3 decimals, or "—" when undefined.
+func number(_ x: Double, digits: Int = 3) -> String {
+    x.isFinite ? String(format: "%.\(digits)f", x) : "—"
+}
+
+/// Creates the folder a file will be written into.
+func makeParentFolder(of path: String) throws {
+    let folder = (path as NSString).deletingLastPathComponent
+    if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+}

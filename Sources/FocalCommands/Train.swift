@@ -1,0 +1,149 @@
+import ArgumentParser
+import FocalConcepts
+import FocalDatasets
+import FocalFiles
+import FocalTraining
+import Foundation
+
+/// `focal train`: fit a concept model on a dataset's embeddings.
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train a concept model (a logistic head per concept) on a labelled dataset.",
+        discussion: """
+            DATA is a manifest (.csv or .jsonl), a folder holding manifest.csv, or a folder per concept \
+            (DATA/bouquet/*.jpg, DATA/not-bouquet/*.jpg). The train split is used (or every row when \
+            there is none). Features are standardised; classes are weighted 'balanced' (each class \
+            counts as much as the other, n / (2 · n_class)); C is chosen by 5-fold cross-validation \
+            (average precision) unless --c is given; each concept's threshold maximises its \
+            out-of-fold F1. With --features X.npy --labels LABELS.csv, trains on your own features \
+            (row i of LABELS.csv, with columns positives and negatives, labels row i of X.npy).
+            """)
+
+    @Argument(help: "The training dataset (not needed with --features).")
+    var data: String?
+
+    @Option(help: "The model file to write (e.g. models/bouquet.focal).")
+    var out: String
+
+    @Option(help: "Inverse regularisation strength (default: chosen by cross-validation).")
+    var c: Double?
+
+    @Option(help: "Seed for the cross-validation folds.")
+    var seed: UInt64 = 0
+
+    @Option(help: "Cross-validation folds.")
+    var folds = 5
+
+    @Flag(help: "Concepts are mutually exclusive: one softmax over them.")
+    var exclusive = false
+
+    @Option(name: .customLong("concept"), help: "Train only this concept (repeatable).")
+    var concepts: [String] = []
+
+    @Option(help: "Your own feature matrix (.npy, float32, rows × dims) instead of images.")
+    var features: String?
+
+    @Option(help: "With --features: a CSV with columns positives and negatives, one row per feature row.")
+    var labels: String?
+
+    @Flag(help: "Print the model summary as JSON.")
+    var json = false
+
+    @OptionGroup var backboneOptions: BackboneOptions
+
+    func validate() throws {
+        if features != nil || labels != nil {
+            guard features != nil && labels != nil else { throw ValidationError("--features and --labels go together") }
+        } else if data == nil {
+            throw ValidationError("name a DATA set, or give --features and --labels")
+        }
+        if let c, c <= 0 { throw ValidationError("--c must be positive") }
+        guard folds >= 2 else { throw ValidationError("--folds must be at least 2") }
+    }
+
+    func run() throws {
+        let trainer = ConceptTrainer(c: c, seed: seed, exclusive: exclusive, folds: folds,
+                                     concepts: concepts.isEmpty ? nil : concepts)
+        var model: HeadModel
+        var skipped = 0
+        if let features, let labels {
+            model = try trainOnOwnFeatures(features: features, labels: labels, trainer: trainer)
+        } else {
+            let dataset = try Dataset.open(data!)
+            dataset.issues.forEach { warn($0.description) }
+            let featurizer = try backboneOptions.featurizer()
+            let progress = Progress("embedding", total: dataset.trainingSamples.count)
+            let outcome = try trainer.train(dataset, featurizer: featurizer) { done, _ in progress.set(done) }
+            progress.finish()
+            outcome.training.skipped.forEach { warn($0.error.description) }
+            skipped = outcome.training.skipped.count
+            model = outcome.model
+        }
+        try makeParentFolder(of: out)
+        try model.write(to: out)
+        if json {
+            print(try jsonText(TrainSummary(model: model, path: out, skipped: skipped)))
+        } else {
+            print("wrote \(out): \(model.concepts.count) concept\(model.concepts.count == 1 ? "" : "s") on \(model.training.samples) images")
+            for (i, name) in model.concepts.enumerated() {
+                var line = "  \(name): \(model.training.positives[i]) positives, \(model.training.negatives[i]) negatives, C \(model.regularization[min(i, model.regularization.count - 1)])"
+                if let v = model.crossValidation?.concepts.first(where: { $0.concept == name }) {
+                    line += ", cross-validated AP \(number(v.averagePrecision)) F1 \(number(v.f1))"
+                    if let t = v.threshold { line += " at threshold \(number(t))" }
+                }
+                print(line)
+            }
+        }
+    }
+
+    func trainOnOwnFeatures(features: String, labels: String, trainer: ConceptTrainer) throws -> HeadModel {
+        let matrix = try NumPyMatrix(path: features)
+        let table = try Dataset.open(labels, checkImages: false)
+        guard table.samples.count == matrix.rows else {
+            throw ValidationError("\(labels): \(table.samples.count) label rows for \(matrix.rows) feature rows")
+        }
+        let names = concepts.isEmpty ? ConceptTrainer.trainableConcepts(table.samples) : concepts
+        let labelValues = table.samples.flatMap { s in names.map { s.label($0).map { $0 ? ConceptLabel.positive : .negative } ?? .unknown } }
+        var model = try trainer.head.fit(FeatureMatrix(rows: matrix.rows, columns: matrix.columns, values: matrix.values),
+                                         LabelMatrix(rows: matrix.rows, concepts: names.count, values: labelValues),
+                                         concepts: names)
+        model.provenance = Provenance(notes: ["features": features, "labels": labels])
+        return model
+    }
+}
+
+struct TrainSummary: Encodable {
+    var model: String
+    var concepts: [Concept]
+    var samples: Int
+    var skipped: Int
+    var revision: String?
+    var backbone: String?
+    var converged: Bool
+
+    struct Concept: Encodable {
+        var concept: String
+        var positives: Int
+        var negatives: Int
+        var c: Double
+        var threshold: Double?
+        var crossValidatedAveragePrecision: Double?
+        var crossValidatedF1: Double?
+    }
+
+    init(model: HeadModel, path: String, skipped: Int) {
+        self.model = path
+        samples = model.training.samples
+        self.skipped = skipped
+        revision = model.provenance.trainingRevision
+        backbone = model.provenance.backbone
+        converged = model.training.converged
+        concepts = model.concepts.enumerated().map { i, name in
+            let v = model.crossValidation?.concepts.first { $0.concept == name }
+            return Concept(concept: name, positives: model.training.positives[i], negatives: model.training.negatives[i],
+                           c: model.regularization[min(i, model.regularization.count - 1)],
+                           threshold: model.mode == .multiLabel ? model.thresholds[i] : nil,
+                           crossValidatedAveragePrecision: v?.averagePrecision, crossValidatedF1: v?.f1)
+        }
+    }
+}

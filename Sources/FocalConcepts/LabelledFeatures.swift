@@ -1,0 +1,40 @@
+import FocalBackbone
+import FocalDatasets
+import FocalImages
+import FocalTraining
+
+/// A dataset's samples as a feature matrix and a label matrix over a fixed list
+/// of concepts: what the head is fitted and scored on. Samples whose image
+/// could not be embedded are left out and listed with the reason.
+public struct LabelledFeatures {
+    public var samples: [Sample]
+    public var features: FeatureMatrix
+    public var labels: LabelMatrix
+    public var concepts: [String]
+    public var skipped: [(sample: Sample, error: ImageError)]
+    /// Content hash per image path (for revision identity).
+    public var hashes: [String: String]
+
+    public init(samples: [Sample], concepts: [String], featurizer: Featurizer,
+                progress: ((Int, Int) -> Void)? = nil) throws {
+        let result = try featurizer.embed(paths: samples.map(\.path), progress: progress)
+        var kept: [Sample] = [], rows: [Float] = [], labels: [ConceptLabel] = []
+        var skipped: [(Sample, ImageError)] = []
+        for (sample, outcome) in zip(samples, result.embeddings) {
+            switch outcome {
+            case .failure(let error): skipped.append((sample, error))
+            case .success(let vector):
+                kept.append(sample)
+                rows += vector
+                labels += concepts.map { sample.label($0).map { $0 ? .positive : .negative } ?? .unknown }
+            }
+        }
+        self.samples = kept
+        self.concepts = concepts
+        self.skipped = skipped
+        self.hashes = result.hashes
+        features = FeatureMatrix(rows: kept.count, columns: EfficientNetLite0.embeddingSize, values: rows)
+        self.labels = LabelMatrix(rows: kept.count, concepts: max(1, concepts.count),
+                                  values: concepts.isEmpty ? [ConceptLabel](repeating: .unknown, count: kept.count) : labels)
+    }
+}
