@@ -57,9 +57,13 @@ let package = Package(
         // Concept models: a head trained on a dataset's embeddings, evaluated, compared.
         .target(name: "FocalConcepts", dependencies: ["FocalDatasets", "FocalTraining", "FocalBackbone", "FocalFiles"]),
 
+        // Explanation: occlusion heatmaps, evidence regions with names, pictures of them.
+        .target(name: "FocalExplain", dependencies: ["FocalConcepts", "FocalDatasets", "FocalBackbone", "FocalImages", "FocalFiles"],
+                swiftSettings: release),
+
         // The command line.
         .target(name: "FocalCommands", dependencies: [
-            "FocalBackbone", "FocalImages", "FocalFiles", "FocalScenes", "FocalTraining", "FocalDatasets", "FocalConcepts",
+            "FocalBackbone", "FocalImages", "FocalFiles", "FocalScenes", "FocalTraining", "FocalDatasets", "FocalConcepts", "FocalExplain",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "focal", dependencies: ["FocalCommands"]),
@@ -74,6 +78,7 @@ let package = Package(
         .testTarget(name: "FocalBackboneTests", dependencies: ["FocalBackbone", "FocalImages"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "FocalFilesTests", dependencies: ["FocalFiles"]),
+        .testTarget(name: "FocalExplainTests", dependencies: ["FocalExplain", "FocalConcepts", "FocalBackbone", "FocalImages", "FocalScenes", "FocalDatasets"]),
         .testTarget(name: "FocalConceptsTests", dependencies: ["FocalConcepts", "FocalDatasets", "FocalTraining", "FocalBackbone"]),
         .testTarget(name: "FocalDatasetsTests", dependencies: ["FocalDatasets", "FocalImages", "FocalFiles", "FocalBackbone"]),
         .testTarget(name: "FocalScenesTests", dependencies: ["FocalScenes", "FocalImages", "FocalBackbone", "FocalTraining"]),

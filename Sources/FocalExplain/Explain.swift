@@ -1,0 +1,2 @@
+/// Occlusion explanations of concept models.
+public enum Explain {}
