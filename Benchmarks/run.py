@@ -31,6 +31,14 @@ medians are reported):
      whole command (process start and weights loading included). Skipped, with a
      message, while `focal embed` is not available.
 
+Each round also prints the CPU the rest of the host used meanwhile (other processes
+and hypervisor steal, as a share of all CPUs, from /proc/stat minus this process and
+its children): rounds taken while the host was busy are visible, not hidden. The
+summary's ratio is the ratio of the medians; "paired" is the median of the per-round
+ratios, which is more robust when the host's load changes between rounds; "quiet" is
+the median ratio over the rounds in which the rest of the host used < 10% of the CPUs
+(n = how many), the cleanest comparison when there are some.
+
 Options: --quick (3 rounds of 1 s, 5 decodes per round, 300 images), --rounds,
 --seconds, --batches, --decode-repeat, --images, --only {throughput,decode,memory}
 (repeatable), --json PATH (the summary and every round as JSON), --keep-temp.
@@ -41,6 +49,7 @@ import math
 import os
 import platform
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -59,6 +68,47 @@ SAMPLES = "/work/shared/samples"
 TARGET_SHORT = 256
 CROP = 224
 DCT_MIN_SHORT = 2 * TARGET_SHORT  # Focal's rule: scale in the DCT only while shorter side >= 512
+
+
+class HostLoad:
+    """CPU used during an interval by everything else on the host (other processes, and
+    hypervisor steal), as a fraction of all CPUs: /proc/stat minus this process and its
+    children. Printed per round so that rounds hit by a busy host are visible."""
+
+    def __init__(self):
+        self.start = self._sample()
+
+    @staticmethod
+    def _sample():
+        try:
+            with open("/proc/stat") as f:
+                fields = [int(v) for v in f.readline().split()[1:]]
+            busy = sum(fields[i] for i in (0, 1, 2, 5, 6, 7) if i < len(fields))  # user nice system irq softirq steal
+            ticks = os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError):
+            return None
+        own = 0.0
+        for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+            usage = resource.getrusage(who)
+            own += usage.ru_utime + usage.ru_stime
+        return time.perf_counter(), busy / ticks, own
+
+    def foreign(self):
+        end = self._sample()
+        if self.start is None or end is None:
+            return float("nan")
+        wall = end[0] - self.start[0]
+        other = (end[1] - self.start[1]) - (end[2] - self.start[2])
+        return max(other, 0.0) / (wall * (os.cpu_count() or 1))
+
+
+QUIET = 0.10  # a round is "quiet" when the rest of the host used under 10% of the CPUs
+
+
+def quiet_summary(rounds, busy, ratio):
+    """(count, median ratio) over the rounds in which the rest of the host was quiet."""
+    quiet = [ratio(e) for e in rounds if busy(e) < QUIET]
+    return len(quiet), (statistics.median(quiet) if quiet else None)
 
 
 def log(message=""):
@@ -100,12 +150,15 @@ def bench_throughput(args, benchmark_bin, results):
     for batch in args.batches:
         inputs = rng.uniform(-1, 1, size=(batch, 3, CROP, CROP)).astype(np.float32)
         for _ in range(2 if batch > 1 else 10):  # warm-up
-            session.run(["embedding"], {"input": inputs})
+            batched = session.run(["embedding"], {"input": inputs})[0]
+        single = session.run(["embedding"], {"input": inputs[-1:]})[0]
+        assert np.max(np.abs(batched[-1] - single[0])) <= 1e-4, "ORT: batched and single embeddings differ"
         rounds = []
         for r in range(args.rounds):
             entry = {}
             order = ["ort", "focal"] if r % 2 == 0 else ["focal", "ort"]
             for peer in order:
+                load = HostLoad()
                 if peer == "ort":
                     median, runs = ort_round(session, inputs, args.seconds)
                     entry["ort"] = {"images_per_second": batch / median, "median_seconds_per_batch": median, "runs": runs}
@@ -114,17 +167,23 @@ def bench_throughput(args, benchmark_bin, results):
                                   "--seconds", str(args.seconds), "--threads", "2"])
                     entry["focal"] = {"images_per_second": j["images_per_second"],
                                       "median_seconds_per_batch": j["median_seconds_per_batch"], "runs": j["runs"]}
+                entry[peer]["host_busy_other"] = load.foreign()
             entry["ratio"] = entry["focal"]["images_per_second"] / entry["ort"]["images_per_second"]
             rounds.append(entry)
             log(f"  batch {batch:>2} round {r + 1}/{args.rounds}: ORT {entry['ort']['images_per_second']:7.1f} img/s, "
-                f"Focal {entry['focal']['images_per_second']:7.1f} img/s, Focal/ORT {entry['ratio']:.2f}")
+                f"Focal {entry['focal']['images_per_second']:7.1f} img/s, Focal/ORT {entry['ratio']:.2f}  "
+                f"(other load on host: ORT {entry['ort']['host_busy_other']:.0%}, Focal {entry['focal']['host_busy_other']:.0%})")
         ort = statistics.median(e["ort"]["images_per_second"] for e in rounds)
         focal = statistics.median(e["focal"]["images_per_second"] for e in rounds)
         paired = statistics.median(e["ratio"] for e in rounds)
+        n_quiet, quiet = quiet_summary(rounds, lambda e: max(e["ort"]["host_busy_other"], e["focal"]["host_busy_other"]),
+                                       lambda e: e["ratio"])
         out[str(batch)] = {"ort_images_per_second": ort, "focal_images_per_second": focal,
-                           "ratio_focal_over_ort": focal / ort, "median_paired_ratio": paired, "rounds": rounds}
+                           "ratio_focal_over_ort": focal / ort, "median_paired_ratio": paired,
+                           "quiet_rounds": n_quiet, "quiet_median_ratio": quiet, "rounds": rounds}
         log(f"batch {batch}: ORT {ort:.1f} img/s, Focal {focal:.1f} img/s (medians of {args.rounds} rounds of "
-            f"{args.seconds:g} s); Focal/ORT = {focal / ort:.2f} (median of per-round ratios {paired:.2f})")
+            f"{args.seconds:g} s); Focal/ORT = {focal / ort:.2f} (median of per-round ratios {paired:.2f}"
+            + (f"; over the {n_quiet} quiet rounds {quiet:.2f})" if n_quiet else "; no quiet round)"))
     results["throughput"] = out
 
 
@@ -204,6 +263,7 @@ def bench_decode(args, benchmark_bin, tmp, results):
     for r in range(args.rounds):
         entry = {}
         order = ["pillow", "focal"] if r % 2 == 0 else ["focal", "pillow"]
+        load = HostLoad()
         for peer in order:
             if peer == "pillow":
                 times = []
@@ -218,19 +278,23 @@ def bench_decode(args, benchmark_bin, tmp, results):
                     raise RuntimeError(f"focal-benchmark decode output {j.get('output')}")
                 entry["focal"] = j["median_seconds"]
         entry["ratio"] = entry["pillow"] / entry["focal"]
+        entry["host_busy_other"] = load.foreign()
         rounds.append(entry)
         log(f"  round {r + 1}/{args.rounds}: Pillow {entry['pillow'] * 1e3:7.1f} ms, Focal {entry['focal'] * 1e3:7.1f} ms, "
-            f"Pillow/Focal {entry['ratio']:.2f}")
+            f"Pillow/Focal {entry['ratio']:.2f}  (other load on host {entry['host_busy_other']:.0%})")
     pillow = statistics.median(e["pillow"] for e in rounds)
     focal = statistics.median(e["focal"] for e in rounds)
     paired = statistics.median(e["ratio"] for e in rounds)
+    n_quiet, quiet = quiet_summary(rounds, lambda e: e["host_busy_other"], lambda e: e["ratio"])
     results["decode"] = {"file": {"size": [width, height], "bytes": os.path.getsize(path), "quality": 90},
                          "dct_scale_eighths": n, "decoded_size": list(decoded), "pillow_draft_request": list(request or []),
                          "pillow_median_seconds": pillow, "focal_median_seconds": focal,
                          "ratio_pillow_over_focal": pillow / focal, "median_paired_ratio": paired,
+                         "quiet_rounds": n_quiet, "quiet_median_ratio": quiet,
                          "repeats_per_round": args.decode_repeat, "rounds": rounds}
     log(f"decode+resize: Pillow {pillow * 1e3:.1f} ms, Focal {focal * 1e3:.1f} ms (medians); "
-        f"Pillow/Focal = {pillow / focal:.2f} (> 1: Focal faster; median of per-round ratios {paired:.2f})")
+        f"Pillow/Focal = {pillow / focal:.2f} (> 1: Focal faster; median of per-round ratios {paired:.2f}"
+        + (f"; over the {n_quiet} quiet rounds {quiet:.2f})" if n_quiet else "; no quiet round)"))
 
 
 # ---------------------------------------------------------------- c. peak memory
@@ -280,9 +344,11 @@ def bench_memory(args, focal_bin, tmp, results):
     out = os.path.join(tmp, "embeddings.npy")
     env = dict(os.environ, XDG_CACHE_HOME=os.path.join(tmp, "cache"))  # no cache from earlier runs
     cmd = ["/usr/bin/time", "-v", focal_bin, "embed", folder, "--out", out]
+    load = HostLoad()
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
     wall = time.perf_counter() - t0
+    busy_other = load.foreign()
     if proc.returncode != 0:
         log(f"failed: focal embed exited {proc.returncode}:\n{proc.stderr.strip()[-1500:]}")
         results["memory"] = {"failed": proc.returncode, "stderr": proc.stderr[-1500:]}
@@ -295,24 +361,32 @@ def bench_memory(args, focal_bin, tmp, results):
     csv = os.path.splitext(out)[0] + ".csv"
     results["memory"] = {"images": args.images, "peak_rss_mb": peak_mb, "wall_seconds": wall,
                          "images_per_second": args.images / wall, "npy_shape": shape,
-                         "csv_written": os.path.exists(csv), "command": " ".join(cmd[2:])}
+                         "csv_written": os.path.exists(csv), "host_busy_other": busy_other, "command": " ".join(cmd[2:])}
     log(f"focal embed: peak RSS {peak_mb:.1f} MB, {wall:.2f} s wall, {args.images / wall:.1f} images/s "
-        f"(whole command); OUT.npy shape {shape}, OUT.csv {'written' if os.path.exists(csv) else 'MISSING'}")
+        f"(whole command; other load on host {busy_other:.0%}); OUT.npy shape {shape}, OUT.csv {'written' if os.path.exists(csv) else 'MISSING'}")
     if shape is None or shape[0] != args.images:
         log(f"warning: expected {args.images} embeddings in {out}, found shape {shape}")
 
 
 # ---------------------------------------------------------------- summary
 
+def _quiet(entry):
+    if not entry.get("quiet_rounds"):
+        return "; quiet n=0"
+    return f"; quiet {entry['quiet_median_ratio']:.2f} n={entry['quiet_rounds']}"
+
+
 def summary_rows(results):
     rows = []
     for batch, t in results.get("throughput", {}).items():
         rows.append((f"throughput batch {batch} (img/s)", f"{t['ort_images_per_second']:.1f}",
-                     f"{t['focal_images_per_second']:.1f}", f"Focal/ORT {t['ratio_focal_over_ort']:.2f}"))
+                     f"{t['focal_images_per_second']:.1f}",
+                     f"Focal/ORT {t['ratio_focal_over_ort']:.2f} (paired {t['median_paired_ratio']:.2f}{_quiet(t)})"))
     d = results.get("decode")
     if d:
         rows.append(("12 MP JPEG -> 224 (ms)", f"{d['pillow_median_seconds'] * 1e3:.1f}",
-                     f"{d['focal_median_seconds'] * 1e3:.1f}", f"Pillow/Focal {d['ratio_pillow_over_focal']:.2f}"))
+                     f"{d['focal_median_seconds'] * 1e3:.1f}",
+                     f"Pillow/Focal {d['ratio_pillow_over_focal']:.2f} (paired {d['median_paired_ratio']:.2f}{_quiet(d)})"))
     m = results.get("memory")
     if m:
         if "peak_rss_mb" in m:
