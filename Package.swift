@@ -69,7 +69,7 @@ let package = Package(
         .executableTarget(name: "focal", dependencies: ["FocalCommands"]),
 
         // Benchmarks (run by Benchmarks/run.sh against onnxruntime and Pillow).
-        .executableTarget(name: "focal-benchmark", dependencies: ["FocalBackbone", "FocalImages", "FocalScenes", "FocalTraining"],
+        .executableTarget(name: "focal-benchmark", dependencies: ["FocalBackbone", "FocalImages", "FocalScenes", "FocalTraining", "FocalDatasets"],
                           path: "Benchmarks/Sources/focal-benchmark", swiftSettings: release),
 
         .testTarget(name: "FocalImagesTests", dependencies: ["FocalImages"],

@@ -6,6 +6,7 @@
 //   focal-benchmark decode FILE.jpg --repeat 20 [--exact]
 //   focal-benchmark synth [--scenario wedding] [--count 1000] [--size 256]
 //   focal-benchmark occlusion IMAGE... [--window 32] [--stride 16] [--repeat 3]
+//   focal-benchmark store [--rows 20000] [--batch 32]
 //   focal-benchmark fit --features X.npy --labels Y.bin --k 10 (see TrainingBenchmark.swift)
 import FocalBackbone
 import FocalImages
@@ -79,6 +80,8 @@ case "decode":
     emit(["mode": "decode", "exact": exact, "median_seconds": times[times.count / 2], "output": [size.0, size.1]])
 case "occlusion":
     try occlusionBenchmark()
+case "store":
+    try storeBenchmark()
 case "synth":
     try synthBenchmark()
 case "fit":
