@@ -34,7 +34,8 @@ struct ManifestReader {
                 note(1, "unknown column '\(column)' (did you mean '\(near)'?); kept as an extra column")
             }
         }
-        guard columns.contains("image") else { throw DatasetError(file: path, "no 'image' column") }
+        // Label tables for features computed elsewhere (checkImages false) may omit images.
+        guard columns.contains("image") || !checkImages else { throw DatasetError(file: path, "no 'image' column") }
 
         let folder = (path as NSString).deletingLastPathComponent
         var samples: [Sample] = []
@@ -124,7 +125,8 @@ struct ManifestReader {
     }
 
     mutating func sample(line: Int, fields: [String: String], folder: String, extraColumns: [String]) throws -> Sample? {
-        let image = (fields["image"] ?? "").trimmingCharacters(in: .whitespaces)
+        var image = (fields["image"] ?? "").trimmingCharacters(in: .whitespaces)
+        if fields["image"] == nil && !checkImages { image = "row \(line)" }
         guard !image.isEmpty else {
             note(line, "no image; row ignored")
             return nil

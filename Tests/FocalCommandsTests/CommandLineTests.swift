@@ -34,9 +34,13 @@ final class CommandLineTests: XCTestCase {
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        // Read stderr on another thread: a child that fills one pipe while we wait on the other would hang.
+        var stderr = Data()
+        let reader = Thread { stderr = err.fileHandleForReading.readDataToEndOfFile() }
+        reader.start()
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        while !reader.isFinished { usleep(1000) }
         return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
                    stderr: String(decoding: stderr, as: UTF8.self))
     }

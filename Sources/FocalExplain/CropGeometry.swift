@@ -1,0 +1,60 @@
+import FocalBackbone
+import FocalDatasets
+
+/// Where the network's 224×224 input sits in the original photo: the photo was
+/// resized (shorter side 256) and centre-cropped, so boxes found on the input
+/// map back to original pixels by an offset and a scale.
+public struct CropGeometry: Sendable, Equatable {
+    public var originalWidth: Int, originalHeight: Int
+    public var resizedWidth: Int, resizedHeight: Int
+    public var left: Int, top: Int
+
+    public init(originalWidth: Int, originalHeight: Int) {
+        self.originalWidth = originalWidth
+        self.originalHeight = originalHeight
+        let short = min(originalWidth, originalHeight), long = max(originalWidth, originalHeight)
+        let target = Preprocessing.resizeShorterSide
+        let scaled = Int((Double(long) * Double(target) / Double(short)).rounded(.toNearestOrEven))
+        (resizedWidth, resizedHeight) = originalWidth <= originalHeight ? (target, scaled) : (scaled, target)
+        left = (resizedWidth - Preprocessing.cropSize) / 2
+        top = (resizedHeight - Preprocessing.cropSize) / 2
+    }
+
+    /// A box on the 224×224 input, in original pixels (clipped to the photo).
+    public func toOriginal(_ box: GridBox) -> Region.Box {
+        let sx = Double(originalWidth) / Double(resizedWidth), sy = Double(originalHeight) / Double(resizedHeight)
+        let x0 = Int((Double(box.columns.lowerBound + left) * sx).rounded(.down))
+        let y0 = Int((Double(box.rows.lowerBound + top) * sy).rounded(.down))
+        let x1 = min(originalWidth, Int((Double(box.columns.upperBound + left) * sx).rounded(.up)))
+        let y1 = min(originalHeight, Int((Double(box.rows.upperBound + top) * sy).rounded(.up)))
+        return Region.Box(x: max(0, x0), y: max(0, y0), width: max(1, x1 - max(0, x0)), height: max(1, y1 - max(0, y0)))
+    }
+
+    /// The whole 224×224 input, in original pixels.
+    public var cropBox: Region.Box {
+        toOriginal(GridBox(rows: 0..<Preprocessing.cropSize, columns: 0..<Preprocessing.cropSize))
+    }
+}
+
+extension Region {
+    /// A box in pixels of an original image.
+    public struct Box: Codable, Sendable, Equatable {
+        public var x: Int, y: Int, width: Int, height: Int
+        public init(x: Int, y: Int, width: Int, height: Int) {
+            self.x = x; self.y = y; self.width = width; self.height = height
+        }
+        public var area: Int { width * height }
+        public var array: [Int] { [x, y, width, height] }
+
+        public func intersection(_ o: Box) -> Int {
+            max(0, min(x + width, o.x + o.width) - max(x, o.x)) * max(0, min(y + height, o.y + o.height) - max(y, o.y))
+        }
+        /// Intersection over the smaller box: how much of the smaller one the other covers.
+        public func overlap(_ o: Box) -> Double {
+            let smaller = min(area, o.area)
+            return smaller > 0 ? Double(intersection(o)) / Double(smaller) : 0
+        }
+    }
+
+    public var box: Box { Box(x: x, y: y, width: width, height: height) }
+}

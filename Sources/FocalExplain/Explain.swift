@@ -1,2 +1,0 @@
-/// Occlusion explanations of concept models.
-public enum Explain {}
