@@ -31,6 +31,28 @@ medians are reported):
      whole command (process start and weights loading included). Skipped, with a
      message, while `focal embed` is not available.
 
+  d. Occlusion explanations of one 224x224 network image (window 32, stride 16: 13x13 =
+     169 windows, each filled with 0 in normalised space, i.e. pixel 127; the score is
+     the top class's logit) of chelsea.png and the first 4 wedding test scenes:
+     `focal-benchmark occlusion IMAGES... --repeat 1` (its naive, exact incremental and
+     approximate modes; Focal's default workers, = 2 on a 2-CPU host) versus naive
+     occlusion with onnxruntime (2 threads; the unoccluded pass, then all 169 occluded
+     copies built with numpy and run in batches of 32 and, separately, all in one batch:
+     every round times both, on every image, and keeps the faster). The ORT time includes
+     building the copies and the unoccluded pass. Round i: ORT on all images, then Focal on all images
+     (the order flips every round). Reported: median seconds per explanation per mode
+     (median over images, then over rounds), the multiply-adds of each Focal mode,
+     naive/exact (Focal naive s / Focal exact s), ORT/approximate (ORT s / Focal
+     approximate s), ORT/naive, and the approximate mode's quality as Focal reports it
+     (images whose top window is the exact map's, min and mean heatmap correlation).
+  e. The SQLite embedding store: `focal-benchmark store --rows 20000` (1280-float rows,
+     one transaction per batch of 32 written, read back 1024 keys at a time), 3 runs;
+     median rows/s written and read. No peer.
+  f. Training: Benchmarks/training_vs_sklearn.py (Focal's logistic head vs scikit-learn
+     lbfgs; full sizes, several minutes on a busy host, or its --quick under --quick or
+     --training-quick), its output echoed, its JSON parsed, and its "speed-up:" lines
+     copied verbatim into the summary. "skipped" if the script is absent.
+
 Each round also prints the CPU the rest of the host used meanwhile (other processes
 and hypervisor steal, as a share of all CPUs, from /proc/stat minus this process and
 its children): rounds taken while the host was busy are visible, not hidden. The
@@ -39,9 +61,11 @@ ratios, which is more robust when the host's load changes between rounds; "quiet
 the median ratio over the rounds in which the rest of the host used < 10% of the CPUs
 (n = how many), the cleanest comparison when there are some.
 
-Options: --quick (3 rounds of 1 s, 5 decodes per round, 300 images), --rounds,
---seconds, --batches, --decode-repeat, --images, --only {throughput,decode,memory}
-(repeatable), --json PATH (the summary and every round as JSON), --keep-temp.
+Options: --quick (3 rounds of 1 s, 5 decodes per round, 300 images; 2 occlusion rounds
+on chelsea.png and 1 scene; training_vs_sklearn.py --quick), --rounds, --seconds,
+--batches, --decode-repeat, --images, --occlusion-rounds, --occlusion-scenes,
+--store-rows, --store-runs, --training-quick, --only {throughput,decode,memory,occlusion,store,training}
+(repeatable; default all), --json PATH (the summary and every round as JSON), --keep-temp.
 """
 import argparse
 import json
@@ -102,6 +126,7 @@ class HostLoad:
         return max(other, 0.0) / (wall * (os.cpu_count() or 1))
 
 
+MEASURES = ["throughput", "decode", "memory", "occlusion", "store", "training"]
 QUIET = 0.10  # a round is "quiet" when the rest of the host used under 10% of the CPUs
 
 
@@ -115,15 +140,33 @@ def log(message=""):
     print(message, flush=True)
 
 
-def run_json(cmd, env=None):
-    """Runs a command that prints one JSON object on its last stdout line."""
+def run_json_lines(cmd, env=None):
+    """Runs a command that prints JSON objects, one a line, on stdout: all of them."""
     result = subprocess.run(cmd, capture_output=True, text=True, env=env)
     if result.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed ({result.returncode}):\n{result.stderr.strip()[-2000:]}")
     lines = [line for line in result.stdout.splitlines() if line.strip().startswith("{")]
     if not lines:
         raise RuntimeError(f"{' '.join(cmd)} printed no JSON:\n{result.stdout[-2000:]}")
-    return json.loads(lines[-1])
+    return [json.loads(line) for line in lines]
+
+
+def run_json(cmd, env=None):
+    """Runs a command that prints one JSON object on its last stdout line."""
+    return run_json_lines(cmd, env)[-1]
+
+
+_SESSION = {}
+
+
+def ort_session():
+    """The onnxruntime session (2 threads) on the graph of onnx_graph.py, built and checked once per run."""
+    if "session" not in _SESSION:
+        t0 = time.perf_counter()
+        model = onnx_graph.build_model()  # asserts the reference vectors (max |diff| <= 1e-4)
+        log(f"onnx graph built and checked against the reference vectors ({time.perf_counter() - t0:.1f} s)")
+        _SESSION["session"] = onnx_graph.make_session(model, threads=2)
+    return _SESSION["session"]
 
 
 # ---------------------------------------------------------------- a. throughput
@@ -141,10 +184,7 @@ def ort_round(session, inputs, seconds):
 
 def bench_throughput(args, benchmark_bin, results):
     log("== a. throughput (2 threads, random 224x224 inputs) ==")
-    t0 = time.perf_counter()
-    model = onnx_graph.build_model()  # asserts the reference vectors (max |diff| <= 1e-4)
-    log(f"onnx graph built and checked against the reference vectors ({time.perf_counter() - t0:.1f} s)")
-    session = onnx_graph.make_session(model, threads=2)
+    session = ort_session()
     rng = np.random.default_rng(42)
     out = {}
     for batch in args.batches:
@@ -368,6 +408,223 @@ def bench_memory(args, focal_bin, tmp, results):
         log(f"warning: expected {args.images} embeddings in {out}, found shape {shape}")
 
 
+# ---------------------------------------------------------------- d. occlusion
+
+OCCLUSION_WINDOW = 32
+OCCLUSION_STRIDE = 16
+OCCLUSION_MODES = ("naive", "exact", "approximate")
+
+
+def occlusion_images(args):
+    """chelsea.png and the first --occlusion-scenes test scenes of the wedding dataset."""
+    scenes = os.path.join(ROOT, "datasets", "wedding", "images", "test")
+    names = sorted(n for n in os.listdir(scenes) if n.lower().endswith((".jpg", ".jpeg", ".png")))
+    return [os.path.join(ROOT, "datasets", "photos", "chelsea.png")] + \
+        [os.path.join(scenes, n) for n in names[:args.occlusion_scenes]]
+
+
+def network_input(path):
+    """The normalised 1x3x224x224 input Focal makes of `path` (Pillow, same DCT scale, bilinear, centre crop)."""
+    request = pillow_draft_request(path)[0]
+    return onnx_graph.normalize(np.asarray(pillow_network_image(path, request)))
+
+
+def ort_occlusion(session, x, batch, window=OCCLUSION_WINDOW, stride=OCCLUSION_STRIDE):
+    """Naive occlusion with onnxruntime: the unoccluded pass (which picks the target, the top class), then every
+    window-sized square filled with 0 (normalised; pixel 127), the copies run `batch` at a time.
+    Returns (target, drops of the target logit, row-major windows)."""
+    base = session.run(["logits"], {"input": x})[0][0]
+    target = int(np.argmax(base))
+    positions = range(0, x.shape[-1] - window + 1, stride)
+    boxes = [(y, x0) for y in positions for x0 in positions]
+    copies = np.repeat(x, len(boxes), axis=0)
+    for i, (y, x0) in enumerate(boxes):
+        copies[i, :, y:y + window, x0:x0 + window] = 0.0
+    scores = np.concatenate([session.run(["logits"], {"input": copies[s:s + batch]})[0][:, target]
+                             for s in range(0, len(boxes), batch)])
+    return target, base[target] - scores
+
+
+def timed_ort_occlusion(session, x, batch):
+    t0 = time.perf_counter()
+    target, drops = ort_occlusion(session, x, batch)
+    return time.perf_counter() - t0, target, drops
+
+
+def check_ort_occlusion_batches(session, x, batches):
+    """Warms up every batching on one image; asserts they give the same drops (max |diff| <= 1e-3)."""
+    drops = [ort_occlusion(session, x, b)[1] for b in batches]
+    diff = max(float(np.max(np.abs(d - drops[0]))) for d in drops)
+    assert diff <= 1e-3, f"ORT occlusion: batches {batches} differ by {diff:.3g}"
+    return diff
+
+
+def ort_occlusion_round(session, inputs, batches):
+    """Every image with every batching (the order alternating between images); per batching the median seconds
+    over images. The round's ORT time is the faster batching's ("keep the faster")."""
+    entry = {}
+    for i, x in enumerate(inputs):
+        for b in (batches if i % 2 == 0 else batches[::-1]):
+            seconds, target, _ = timed_ort_occlusion(session, x, b)
+            entry.setdefault(f"batch_{b}", {"per_image": []})["per_image"].append(seconds)
+            if b == batches[0]:
+                entry.setdefault("targets", []).append(target)
+    for b in batches:
+        entry[f"batch_{b}"]["seconds"] = statistics.median(entry[f"batch_{b}"]["per_image"])
+    entry["batch"] = min(batches, key=lambda b: entry[f"batch_{b}"]["seconds"])
+    entry["seconds"] = entry[f"batch_{entry['batch']}"]["seconds"]
+    return entry
+
+
+def bench_occlusion(args, benchmark_bin, results):
+    log(f"== d. occlusion explanations ({OCCLUSION_WINDOW}x{OCCLUSION_WINDOW} windows, stride {OCCLUSION_STRIDE}, "
+        f"fill 0 = pixel 127), onnxruntime naive vs Focal naive/exact/approximate ==")
+    session = ort_session()
+    images = occlusion_images(args)
+    inputs = [network_input(path) for path in images]
+    positions = len(range(0, CROP - OCCLUSION_WINDOW + 1, OCCLUSION_STRIDE))
+    windows = positions * positions
+    batches = [32, windows]
+    batch_diff = check_ort_occlusion_batches(session, inputs[0], batches)
+    log(f"{len(images)} images ({', '.join(os.path.basename(p) for p in images)}), {windows} windows; ORT in "
+        f"batches of 32 and in one batch of {windows} (same drops within {batch_diff:.1e}), the faster kept per round")
+    rounds = []
+    for r in range(args.occlusion_rounds):
+        entry = {}
+        for peer in (["ort", "focal"] if r % 2 == 0 else ["focal", "ort"]):
+            load = HostLoad()
+            if peer == "ort":
+                entry["ort"] = ort_occlusion_round(session, inputs, batches)
+            else:
+                lines = run_json_lines([benchmark_bin, "occlusion", *images, "--repeat", "1",
+                                        "--window", str(OCCLUSION_WINDOW), "--stride", str(OCCLUSION_STRIDE)])
+                per_image = [j for j in lines if j.get("mode") == "occlusion"]
+                summary = next(j for j in lines if j.get("mode") == "occlusion-summary")
+                if len(per_image) != len(images) or any(j["patches"] != windows for j in per_image):
+                    raise RuntimeError(f"focal-benchmark occlusion: {len(per_image)} images, "
+                                       f"patches {[j['patches'] for j in per_image]}")
+                entry["focal"] = {m: statistics.median(j[m]["median_seconds"] for j in per_image) for m in OCCLUSION_MODES}
+                entry["focal"].update(per_image=per_image, summary=summary)
+            entry[peer]["host_busy_other"] = load.foreign()
+        f = entry["focal"]
+        entry["ratio_naive_over_exact"] = f["naive"] / f["exact"]
+        entry["ratio_ort_over_approximate"] = entry["ort"]["seconds"] / f["approximate"]
+        entry["ratio_ort_over_exact"] = entry["ort"]["seconds"] / f["exact"]
+        entry["ratio_ort_over_focal_naive"] = entry["ort"]["seconds"] / f["naive"]
+        rounds.append(entry)
+        log(f"  round {r + 1}/{args.occlusion_rounds} (s per explanation, median of {len(images)} images): "
+            f"ORT {entry['ort']['seconds']:.2f} (batch 32 {entry['ort']['batch_32']['seconds']:.2f}, one batch "
+            f"{entry['ort'][f'batch_{windows}']['seconds']:.2f}); Focal naive {f['naive']:.2f}, exact {f['exact']:.2f}, "
+            f"approximate {f['approximate']:.2f}; naive/exact {entry['ratio_naive_over_exact']:.2f}, "
+            f"ORT/approximate {entry['ratio_ort_over_approximate']:.2f}  (other load on host: ORT "
+            f"{entry['ort']['host_busy_other']:.0%}, Focal {f['host_busy_other']:.0%})")
+
+    per_image = rounds[-1]["focal"]["per_image"]
+    focal_targets = [j["target"] for j in per_image]
+    ort_targets = rounds[-1]["ort"]["targets"]
+    if ort_targets != focal_targets:
+        log(f"warning: top classes differ between ORT {ort_targets} and Focal {focal_targets} "
+            f"(the two preprocess the images differently?)")
+    out = {"images": images, "windows": windows, "window": OCCLUSION_WINDOW, "stride": OCCLUSION_STRIDE,
+           "ort_batch_seconds": {str(b): statistics.median(e["ort"][f"batch_{b}"]["seconds"] for e in rounds)
+                                 for b in batches},
+           "ort_batch_kept": [e["ort"]["batch"] for e in rounds],
+           "targets_focal": focal_targets, "targets_ort": ort_targets,
+           "ort_seconds": statistics.median(e["ort"]["seconds"] for e in rounds)}
+    for m in OCCLUSION_MODES:
+        macs = [j[m]["multiply_adds"] for j in per_image]
+        counts = [j[m]["windows"] for j in per_image]
+        out[m] = {"seconds": statistics.median(e["focal"][m] for e in rounds),
+                  "multiply_adds_median": statistics.median(macs), "multiply_adds_min": min(macs),
+                  "multiply_adds_max": max(macs), "windows_min": min(counts), "windows_max": max(counts)}
+    focal_busy = lambda e: e["focal"]["host_busy_other"]  # noqa: E731
+    both_busy = lambda e: max(e["ort"]["host_busy_other"], e["focal"]["host_busy_other"])  # noqa: E731
+    for key, numerator, denominator, busy in (
+            ("naive_over_exact", out["naive"]["seconds"], out["exact"]["seconds"], focal_busy),
+            ("ort_over_approximate", out["ort_seconds"], out["approximate"]["seconds"], both_busy),
+            ("ort_over_exact", out["ort_seconds"], out["exact"]["seconds"], both_busy),
+            ("ort_over_focal_naive", out["ort_seconds"], out["naive"]["seconds"], both_busy)):
+        n_quiet, quiet = quiet_summary(rounds, busy, lambda e, k=key: e["ratio_" + k])
+        out[key] = {"ratio": numerator / denominator,
+                    "median_paired_ratio": statistics.median(e["ratio_" + key] for e in rounds),
+                    "quiet_rounds": n_quiet, "quiet_median_ratio": quiet}
+    summaries = [e["focal"]["summary"] for e in rounds]  # Focal's own account of the approximate mode's quality
+    out["approximate_quality"] = {
+        "images": summaries[-1]["images"],
+        "same_top_window": summaries[-1]["approximate_same_top_window"],
+        "same_top_window_fraction": summaries[-1]["approximate_same_top_window"] / summaries[-1]["images"],
+        "min_correlation": summaries[-1]["approximate_min_correlation"],
+        "mean_correlation": summaries[-1]["approximate_mean_correlation"],
+        "same_in_every_round": all({k: v for k, v in s.items() if not k.endswith("_seconds")} ==
+                                   {k: v for k, v in summaries[-1].items() if not k.endswith("_seconds")}
+                                   for s in summaries)}
+    out["rounds"] = rounds
+    results["occlusion"] = out
+    q = out["approximate_quality"]
+    log(f"occlusion (s per explanation, medians of {args.occlusion_rounds} rounds): ORT naive (faster batching) "
+        f"{out['ort_seconds']:.2f}; Focal naive {out['naive']['seconds']:.2f}, exact {out['exact']['seconds']:.2f}, "
+        f"approximate {out['approximate']['seconds']:.2f}; naive/exact {out['naive_over_exact']['ratio']:.2f}, "
+        f"ORT/approximate {out['ort_over_approximate']['ratio']:.2f}; approximate: same top window as exact on "
+        f"{q['same_top_window']}/{q['images']} images, heatmap correlation min {q['min_correlation']:.3f} "
+        f"mean {q['mean_correlation']:.3f}" + ("" if q["same_in_every_round"] else " (last round; rounds differ)"))
+
+
+# ---------------------------------------------------------------- e. embedding store
+
+def bench_store(args, benchmark_bin, results):
+    log(f"== e. SQLite embedding store, {args.store_rows} rows of 1280 floats ==")
+    runs = []
+    for r in range(args.store_runs):
+        load = HostLoad()
+        j = run_json([benchmark_bin, "store", "--rows", str(args.store_rows)])
+        j["host_busy_other"] = load.foreign()
+        runs.append(j)
+        log(f"  run {r + 1}/{args.store_runs}: write {j['write_rows_per_second']:,.0f} rows/s, "
+            f"read {j['read_rows_per_second']:,.0f} rows/s (batch {j['batch']}; other load on host "
+            f"{j['host_busy_other']:.0%})")
+    write = statistics.median(j["write_rows_per_second"] for j in runs)
+    read = statistics.median(j["read_rows_per_second"] for j in runs)
+    results["store"] = {"rows": args.store_rows, "batch": runs[-1]["batch"], "write_rows_per_second": write,
+                        "read_rows_per_second": read, "runs": runs}
+    log(f"store: write {write:,.0f} rows/s, read {read:,.0f} rows/s (medians of {args.store_runs} runs)")
+
+
+# ---------------------------------------------------------------- f. training
+
+def bench_training(args, benchmark_bin, results):
+    script = os.path.join(HERE, "training_vs_sklearn.py")
+    log("== f. training: Focal's logistic head vs scikit-learn (Benchmarks/training_vs_sklearn.py) ==")
+    if not os.path.exists(script):
+        log("skipped")
+        results["training"] = {"skipped": "Benchmarks/training_vs_sklearn.py not found"}
+        return
+    cmd = [sys.executable, script, "--binary", benchmark_bin] + (["--quick"] if args.training_quick else [])
+    load = HostLoad()
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines = []
+    for line in proc.stdout:  # echoed as it comes (the script takes minutes), up to its closing JSON
+        lines.append(line.rstrip("\n"))
+        if not any(previous.startswith("[") for previous in lines):
+            log("  | " + lines[-1])
+    code = proc.wait()
+    out = {"command": " ".join(cmd[1:]), "exit_code": code, "wall_seconds": time.perf_counter() - t0,
+           "host_busy_other": load.foreign(),
+           "speed_up_lines": [line.strip() for line in lines if line.strip().startswith("speed-up:")]}
+    starts = [i for i, line in enumerate(lines) if line.startswith("[")]
+    try:
+        out["rows"] = json.loads("\n".join(lines[starts[-1]:]))
+    except (IndexError, ValueError):
+        out["rows"] = None
+        log("warning: no JSON found in the script's output")
+    if code != 0:
+        log(f"warning: {os.path.basename(script)} exited {code}" +
+            (" (an objective not within 1e-6 of scikit-learn's)" if out["rows"] else ""))
+    results["training"] = out
+    log(f"training: {len(out['speed_up_lines'])} comparisons in {out['wall_seconds']:.0f} s "
+        f"(other load on host {out['host_busy_other']:.0%})")
+
+
 # ---------------------------------------------------------------- summary
 
 def _quiet(entry):
@@ -394,11 +651,67 @@ def summary_rows(results):
                          f"{m['peak_rss_mb']:.1f} MB peak, {m['images_per_second']:.1f} img/s", ""))
         else:
             rows.append(("focal embed", "-", m.get("skipped") or f"failed ({m.get('failed')})", ""))
+    o = results.get("occlusion")
+    if o:
+        rows += occlusion_rows(o)
+    st = results.get("store")
+    if st:
+        rows.append((f"store {st['rows']} rows x 1280 (rows/s)", "-",
+                     f"write {st['write_rows_per_second']:,.0f}, read {st['read_rows_per_second']:,.0f}",
+                     f"batch {st['batch']}; medians of {len(st['runs'])} runs"))
+    tr = results.get("training")
+    if tr:
+        rows += training_rows(tr)
+    return rows
+
+
+def _ratio(entry, name):
+    quiet = f"; quiet {entry['quiet_median_ratio']:.2f} n={entry['quiet_rounds']}" if entry["quiet_rounds"] else "; quiet n=0"
+    return f"{name} {entry['ratio']:.2f} (paired {entry['median_paired_ratio']:.2f}{quiet})"
+
+
+def occlusion_rows(o):
+    def cell(m):
+        macs = f"{o[m]['multiply_adds_median'] / 1e9:.1f} GMAC"
+        if o[m]["windows_min"] != o[m]["windows_max"]:
+            macs += (f" median ({o[m]['multiply_adds_min'] / 1e9:.1f}-{o[m]['multiply_adds_max'] / 1e9:.1f}, "
+                     f"{o[m]['windows_min']}-{o[m]['windows_max']} windows)")
+        return f"{o[m]['seconds']:.2f} s, {macs}"
+    batch = o["ort_batch_seconds"]
+    kept = ",".join(str(b) for b in o["ort_batch_kept"])
+    q = o["approximate_quality"]
+    title = f"occlusion {o['windows']} windows (s/expl.)"
+    return [
+        (title + ": ORT naive", f"{o['ort_seconds']:.2f}", "-",
+         f"faster per round of batch 32 ({batch['32']:.2f} s) and one batch ({batch[str(o['windows'])]:.2f} s): "
+         f"{kept}"),
+        ("  Focal naive", f"{o['ort_seconds']:.2f}", cell("naive"), _ratio(o["ort_over_focal_naive"], "ORT/naive")),
+        ("  Focal exact", "-", cell("exact"), _ratio(o["naive_over_exact"], "naive/exact")),
+        ("  Focal approximate", f"{o['ort_seconds']:.2f}", cell("approximate"),
+         _ratio(o["ort_over_approximate"], "ORT/approximate")),
+        ("  approximate vs exact", "-", f"same top window {q['same_top_window']}/{q['images']} "
+         f"({q['same_top_window_fraction']:.0%})", f"heatmap correlation min {q['min_correlation']:.3f}, "
+         f"mean {q['mean_correlation']:.3f}" + ("" if q["same_in_every_round"] else " (last round)")),
+    ]
+
+
+def training_rows(tr):
+    if "skipped" in tr:
+        return [("training vs sklearn", "-", "skipped", "")]
+    if not tr.get("rows"):
+        return [("training vs sklearn", "-", f"failed (exit {tr['exit_code']})", "; ".join(tr["speed_up_lines"]))]
+    rows = []
+    for i, r in enumerate(tr["rows"]):
+        line = tr["speed_up_lines"][i] if i < len(tr["speed_up_lines"]) else f"{r['ratio']:.1f}x"
+        if not r["within_1e-6"]:
+            line += " [objective NOT within 1e-6]"
+        rows.append((f"training N={r['n']} D={r['d']} K={r['k']}, sklearn {r['sklearn_dtype']} (s)",
+                     f"{r['sklearn_seconds']:.2f}", f"{r['focal_seconds']:.2f}", line))
     return rows
 
 
 def print_summary(results):
-    rows = [("measure", "peer (ORT / Pillow)", "Focal", "ratio")] + summary_rows(results)
+    rows = [("measure", "peer (ORT / Pillow / sklearn)", "Focal", "ratio")] + summary_rows(results)
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     log("\n== summary (medians) ==")
     for k, row in enumerate(rows):
@@ -408,15 +721,22 @@ def print_summary(results):
 
 
 def main():
-    parser = argparse.ArgumentParser(description="Focal vs onnxruntime / Pillow, interleaved; prints medians.",
+    parser = argparse.ArgumentParser(description="Focal vs onnxruntime / Pillow / scikit-learn, interleaved; prints medians.",
                                      formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
-    parser.add_argument("--quick", action="store_true", help="3 rounds of 1 s, 5 decodes per round, 300 images")
+    parser.add_argument("--quick", action="store_true", help="3 rounds of 1 s, 5 decodes per round, 300 images, 2 occlusion rounds on 2 images, training --quick")
     parser.add_argument("--rounds", type=int, default=None, help="rounds per measure (default 5)")
     parser.add_argument("--seconds", type=float, default=None, help="seconds per throughput round (default 3)")
     parser.add_argument("--batches", default="1,32", help="throughput batch sizes (default 1,32)")
     parser.add_argument("--decode-repeat", type=int, default=None, help="decodes per round (default 15)")
     parser.add_argument("--images", type=int, default=None, help="JPEGs for the memory run (default 2000)")
-    parser.add_argument("--only", action="append", choices=["throughput", "decode", "memory"],
+    parser.add_argument("--occlusion-rounds", type=int, default=None, help="occlusion rounds (default 3)")
+    parser.add_argument("--occlusion-scenes", type=int, default=None,
+                        help="wedding test scenes besides chelsea.png for occlusion (default 4)")
+    parser.add_argument("--store-rows", type=int, default=20000, help="rows for the store measure (default 20000)")
+    parser.add_argument("--store-runs", type=int, default=3, help="store runs (default 3)")
+    parser.add_argument("--training-quick", action="store_true",
+                        help="run training_vs_sklearn.py with its --quick (small sizes; implied by --quick)")
+    parser.add_argument("--only", action="append", choices=MEASURES,
                         help="run only these measures (repeatable)")
     parser.add_argument("--json", metavar="PATH", help="also write the results as JSON here")
     parser.add_argument("--build-dir", default=os.path.join(ROOT, ".build", "release"))
@@ -427,12 +747,15 @@ def main():
     args.seconds = args.seconds or (1.0 if q else 3.0)
     args.decode_repeat = args.decode_repeat or (5 if q else 15)
     args.images = args.images or (300 if q else 2000)
+    args.training_quick = args.training_quick or q
+    args.occlusion_rounds = args.occlusion_rounds or (2 if q else 3)
+    args.occlusion_scenes = args.occlusion_scenes if args.occlusion_scenes is not None else (1 if q else 4)
     args.batches = [int(b) for b in args.batches.split(",") if b]
-    only = set(args.only or ["throughput", "decode", "memory"])
+    only = set(args.only or MEASURES)
 
     benchmark_bin = os.path.join(args.build_dir, "focal-benchmark")
     focal_bin = os.path.join(args.build_dir, "focal")
-    if only & {"throughput", "decode"} and not os.path.exists(benchmark_bin):
+    if only - {"memory"} and not os.path.exists(benchmark_bin):
         sys.exit(f"{benchmark_bin} not found: run Benchmarks/run.sh (or swift build -c release --product focal-benchmark)")
 
     import onnxruntime
@@ -440,7 +763,10 @@ def main():
     results = {"host": {"cpus": os.cpu_count(), "machine": platform.machine(), "loadavg_start": os.getloadavg(),
                         "onnxruntime": onnxruntime.__version__, "pillow": PIL.__version__, "numpy": np.__version__},
                "settings": {"rounds": args.rounds, "seconds": args.seconds, "batches": args.batches,
-                            "decode_repeat": args.decode_repeat, "images": args.images, "quick": q}}
+                            "decode_repeat": args.decode_repeat, "images": args.images,
+                            "occlusion_rounds": args.occlusion_rounds, "occlusion_scenes": args.occlusion_scenes,
+                            "store_rows": args.store_rows, "store_runs": args.store_runs,
+                            "training_quick": args.training_quick, "quick": q}}
     log(f"host: {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f}; onnxruntime {onnxruntime.__version__}, "
         f"Pillow {PIL.__version__}; {args.rounds} rounds")
     tmp = tempfile.mkdtemp(prefix="focal-bench-")
@@ -452,6 +778,12 @@ def main():
             bench_decode(args, benchmark_bin, tmp, results)
         if "memory" in only:
             bench_memory(args, focal_bin, tmp, results)
+        if "occlusion" in only:
+            bench_occlusion(args, benchmark_bin, results)
+        if "store" in only:
+            bench_store(args, benchmark_bin, results)
+        if "training" in only:
+            bench_training(args, benchmark_bin, results)
     finally:
         if args.keep_temp:
             log(f"kept {tmp}")

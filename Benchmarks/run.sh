@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Builds the release binaries, then runs Benchmarks/run.py (Focal vs onnxruntime and
-# Pillow, interleaved, medians). Arguments go to run.py, e.g.:
-#   Benchmarks/run.sh                      # full run (~3 min)
+# Builds the release binaries, then runs Benchmarks/run.py (Focal vs onnxruntime,
+# Pillow and scikit-learn, interleaved, medians). Arguments go to run.py, e.g.:
+#   Benchmarks/run.sh                      # full run (~10 min on a busy 2-CPU host)
 #   Benchmarks/run.sh --quick --json /tmp/bench.json
+#   Benchmarks/run.sh --only occlusion --only store
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"

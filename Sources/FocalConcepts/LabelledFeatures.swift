@@ -15,6 +15,16 @@ public struct LabelledFeatures {
     /// Content hash per image path (for revision identity).
     public var hashes: [String: String]
 
+    /// Features computed elsewhere (rows in `samples` order).
+    public init(samples: [Sample], features: FeatureMatrix, labels: LabelMatrix, concepts: [String]) {
+        self.samples = samples
+        self.features = features
+        self.labels = labels
+        self.concepts = concepts
+        skipped = []
+        hashes = [:]
+    }
+
     public init(samples: [Sample], concepts: [String], featurizer: Featurizer,
                 progress: ((Int, Int) -> Void)? = nil) throws {
         let result = try featurizer.embed(paths: samples.map(\.path), progress: progress)

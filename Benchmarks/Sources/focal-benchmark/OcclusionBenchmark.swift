@@ -26,7 +26,7 @@ func occlusionBenchmark(path: String?) throws -> [String: Any] {
     let repeats = Int(argument("--repeat", default: "3"))!
     let window = Int(argument("--window", default: "32"))!
     let step = Int(argument("--stride", default: "16"))!
-    let coarseStep = Int(argument("--coarse-step", default: "3"))!
+    let coarseStep = Int(argument("--coarse-step", default: "2"))!
     let refineFraction = Double(argument("--refine", default: "0.12"))!
     let backbone = try Backbone.load()
     let image: RGBImage

@@ -15,7 +15,7 @@ public struct OcclusionMap: Sendable {
         public var refineFraction: Double
 
         public init(window: Int = 32, stride: Int = 16, mode: Occlusion.Mode = .approximate,
-                    coarseStep: Int = 3, refineFraction: Double = 0.12) {
+                    coarseStep: Int = 2, refineFraction: Double = 0.12) {
             self.window = window
             self.stride = stride
             self.mode = mode.rawValue
