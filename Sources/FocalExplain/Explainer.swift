@@ -75,9 +75,12 @@ public struct Explainer {
         let side = Preprocessing.cropSize
         let components = EvidenceRegions.find(heatmap: heatmap, width: side, height: side, limit: options.regions)
         let hidden = components.map { Occlusion.occluded(input, baseline: baseline, patch: $0.box) }
-        let scored = probabilities([input] + hidden)
-        let p = scored[0][c]
-        let logitFull = log(p / (1 - p))
+        let scoredEmbeddings = backbone.network.embed([input, baseline] + hidden)
+        let logits = scoredEmbeddings.map { logit($0, concept: c) }
+        let p = model.probabilities(embedding: scoredEmbeddings[0])[c]
+        // The evidence is measured in log-odds against the all-baseline image:
+        // a region's share is the part of that gap that hiding it closes.
+        let evidence = logits[0] - logits[1]
 
         // 3. Names: annotations, the model's concepts on the crop, ImageNet on the crop.
         let crops = try components.map { component -> [Float] in
@@ -106,9 +109,8 @@ public struct Explainer {
             } else if names.contains(where: { $0.source == "annotation" && $0.name == name }) {
                 focal = true
             }
-            let q = scored[i + 1][c]
-            regions.append(.init(box: box.array, share: p > 0 ? 1 - q / p : 0,
-                                 drop: logitFull - log(q / (1 - q)), names: names))
+            let drop = logits[0] - logits[i + 2]
+            regions.append(.init(box: box.array, share: abs(evidence) > 1e-9 ? drop / evidence : 0, drop: drop, names: names))
         }
         regions.sort { $0.share > $1.share }
 

@@ -16,7 +16,8 @@ public struct Explanation: Codable, Sendable {
     public struct EvidenceRegion: Codable, Sendable {
         /// [x, y, width, height] in pixels of the original image.
         public var box: [Int]
-        /// The share of the score that hiding this region removes: 1 − p(hidden) / p(image).
+        /// The share of the evidence this region carries: how much of the gap in
+        /// log-odds between the image and the all-baseline image hiding it closes.
         public var share: Double
         /// The drop of the concept's log-odds when the region is hidden.
         public var drop: Double
