@@ -2,7 +2,9 @@
 //
 //   focal-benchmark fit --features X.npy --labels Y.bin --k 10 [--c 1.0] [--tolerance 1e-6]
 //                       [--objective-tolerance 1e-10] [--exclusive] [--threads 2] [--repeat 1]
-//                       [--weights-out W.bin]
+//                       [--weights-out W.bin] [--cv FOLDS]
+//
+// With --cv, C is chosen from the default grid by cross-validation (and --c is ignored).
 //
 // X.npy: float32 N×D, C order. Y.bin: int8 N×K (1 positive, 0 negative, −1 unknown).
 // Times `LogisticHead.fit` (standardisation included, file reading excluded) and
@@ -46,8 +48,11 @@ func trainingBenchmark() throws {
     let threads = Int(argument("--threads", default: "2"))!
     let repeats = Int(argument("--repeat", default: "1"))!
     BLAS.threads = threads
-    let head = LogisticHead(mode: CommandLine.arguments.contains("--exclusive") ? .exclusive : .multiLabel, c: c,
-                            solver: SolverOptions(gradientTolerance: tolerance, objectiveTolerance: objectiveTolerance), crossValidation: nil, workers: threads)
+    let folds = Int(argument("--cv", default: "0"))!
+    let head = LogisticHead(mode: CommandLine.arguments.contains("--exclusive") ? .exclusive : .multiLabel,
+                            c: folds > 0 ? nil : c,
+                            solver: SolverOptions(gradientTolerance: tolerance, objectiveTolerance: objectiveTolerance),
+                            crossValidation: folds > 0 ? CrossValidationOptions(folds: folds) : nil, workers: threads)
     let concepts = (0..<k).map { "concept\($0)" }
     var times: [Double] = []
     var model: HeadModel!
@@ -64,5 +69,7 @@ func trainingBenchmark() throws {
     emit(["mode": "fit", "rows": features.rows, "columns": features.columns, "concepts": k, "c": c,
           "threads": threads, "tolerance": tolerance, "objective_tolerance": objectiveTolerance, "seconds": times.min()!, "all_seconds": times,
           "iterations": outcomes.map(\.iterations), "converged": outcomes.map(\.converged),
-          "objective": outcomes.map(\.objective), "scaled_gradient": outcomes.map(\.scaledGradient)])
+          "objective": outcomes.map(\.objective), "scaled_gradient": outcomes.map(\.scaledGradient),
+          "chosen_c": model.regularization, "thresholds": model.thresholds,
+          "cv_average_precision": model.crossValidation?.concepts.map(\.averagePrecision) ?? []])
 }
