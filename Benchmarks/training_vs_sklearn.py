@@ -171,15 +171,17 @@ def main():
     parser.add_argument("--tol", type=float, default=1e-6)
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--binary", default=os.path.join(ROOT, ".build", "release", "focal-benchmark"))
+    parser.add_argument("--sizes", default="10000x1280x10,50000x1280x2", help="NxDxK,... (default: the two configurations)")
     args = parser.parse_args()
     if not os.path.exists(args.binary):
         sys.exit(f"{args.binary} missing: swift build -c release --product focal-benchmark")
     dtypes = [np.float64, np.float32] if args.sklearn_dtype == "both" else [np.dtype(args.sklearn_dtype).type]
-    configs = [(2000, 256, 10), (5000, 256, 2)] if args.quick else [(10_000, 1280, 10), (50_000, 1280, 2)]
+    configs = [(2000, 256, 10), (5000, 256, 2)] if args.quick else [tuple(int(v) for v in size.split("x"))
+                                                                     for size in args.sizes.split(",")]
     results = []
     with tempfile.TemporaryDirectory() as workdir:
-        for i, (n, d, k) in enumerate(configs):
-            results += run(args.binary, n, d, k, args.c, args.tol, 1000 + i, args.repeat, dtypes, workdir)
+        for n, d, k in configs:
+            results += run(args.binary, n, d, k, args.c, args.tol, n + d + k, args.repeat, dtypes, workdir)
     print("\n" + json.dumps(results, indent=1))
     if not all(r["within_1e-6"] for r in results):
         sys.exit(1)
