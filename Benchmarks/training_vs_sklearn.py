@@ -14,11 +14,17 @@ those factors, prevalences from 5% to 50%), then
     convergence; 2 BLAS threads (threadpoolctl);
   * fits Focal: `focal-benchmark fit` (standardisation + all concepts), with
     the same tolerance, which has the same meaning (max |gradient| of the
-    objective divided by C * sum of weights); 2 threads;
+    objective divided by C * sum of weights), and like sklearn stopping on the
+    gradient alone (Focal's default also waits for the objective to settle,
+    which is tighter than needed here); 2 threads;
   * evaluates both solutions' objectives in float64 on the same standardised
-    data, C * sum_i s_i logloss_i + 1/2 ||w||^2 per concept, requires Focal's
-    to be within 1e-6 (relative) of scikit-learn's, and prints both times and
-    the ratio.
+    data, C * sum_i s_i logloss_i + 1/2 ||w||^2 per concept, and requires
+    Focal's to be within 1e-6 (relative) of scikit-learn's. The same gradient
+    tolerance can stop the two solvers at different distances from the optimum
+    (on nearly separable concepts a small gradient still leaves the objective
+    1e-5 away), so Focal's tolerance is tightened tenfold until it is; the
+    time reported is that of the run that got there;
+  * prints both times and the ratio.
 Times are the best of --repeat runs (default 1) and exclude data generation
 and file I/O; both include standardisation.
 """
@@ -95,6 +101,8 @@ def fit_focal(binary, x, labels, c, tol, repeat, workdir):
     k = labels.shape[1]
     out = subprocess.run([binary, "fit", "--features", features, "--labels", label_file, "--k", str(k),
                           "--c", repr(c), "--tolerance", repr(tol), "--threads", str(THREADS),
+                          # Stop on the gradient alone, as sklearn's lbfgs does (its ftol is 64 eps).
+                          "--objective-tolerance", "1",
                           "--repeat", str(repeat), "--weights-out", weights],
                          check=True, capture_output=True, text=True)
     report = json.loads(out.stdout)
@@ -113,11 +121,17 @@ def run(binary, n, d, k, c, tol, seed, repeat, dtypes, workdir):
     xs = (x64 - x64.mean(axis=0)) / np.where(x64.std(axis=0) == 0, 1, x64.std(axis=0))
     del x64
 
-    report, fw, fb = fit_focal(binary, x, labels, c, tol, repeat, workdir)
-    focal_time = report["seconds"]
-    focal_obj = [objective(xs, labels[:, j], fw[j], fb[j], c) for j in range(k)]
-    print(f"focal:   {focal_time:8.2f} s  iterations {report['iterations']}  converged {all(report['converged'])}",
-          flush=True)
+    focal_runs = {}
+
+    def focal(focal_tol):
+        """Focal at one tolerance (cached): time, report and objectives per concept."""
+        if focal_tol not in focal_runs:
+            report, fw, fb = fit_focal(binary, x, labels, c, focal_tol, repeat, workdir)
+            objectives = [objective(xs, labels[:, j], fw[j], fb[j], c) for j in range(k)]
+            focal_runs[focal_tol] = (report, objectives)
+            print(f"focal:   {report['seconds']:8.2f} s  tol {focal_tol:.0e}  iterations {report['iterations']}"
+                  f"  converged {all(report['converged'])}", flush=True)
+        return focal_runs[focal_tol]
 
     rows = []
     for dtype in dtypes:
@@ -126,16 +140,24 @@ def run(binary, n, d, k, c, tol, seed, repeat, dtypes, workdir):
             seconds, fits = fit_sklearn(x, labels, c, tol, dtype)
             best = seconds if best is None else min(best, seconds)
         sk_obj = [objective(xs, labels[:, j], w, b, c) for j, (w, b, _) in enumerate(fits)]
-        rel = [(f - s) / s for f, s in zip(focal_obj, sk_obj)]
-        worst = max(rel)
-        ok = bool(worst <= 1e-6)
-        print(f"sklearn: {best:8.2f} s  ({np.dtype(dtype).name} input) iterations {[it for _, _, it in fits]}",
-              flush=True)
-        print(f"objective (focal - sklearn) / sklearn: worst {worst:+.2e}, all {[f'{r:+.1e}' for r in rel]}"
-              f"  -> {'OK' if ok else 'NOT within 1e-6'}")
-        print(f"speed-up: {best / focal_time:.1f}x  (sklearn {best:.2f} s / focal {focal_time:.2f} s)")
+        print(f"sklearn: {best:8.2f} s  ({np.dtype(dtype).name} input, tol {tol:.0e}) "
+              f"iterations {[it for _, _, it in fits]}", flush=True)
+        # The same stopping rule does not always stop at the same distance from the
+        # optimum; tighten Focal's tolerance until it is at least as close as sklearn.
+        for focal_tol in [tol, tol / 10, tol / 100]:
+            report, focal_obj = focal(focal_tol)
+            rel = [(f - s_) / s_ for f, s_ in zip(focal_obj, sk_obj)]
+            worst = max(rel)
+            ok = bool(worst <= 1e-6)
+            if ok:
+                break
+        focal_time = report["seconds"]
+        print(f"objective (focal - sklearn) / sklearn at focal tol {focal_tol:.0e}: worst {worst:+.2e}, "
+              f"all {[f'{r:+.1e}' for r in rel]}  -> {'OK' if ok else 'NOT within 1e-6'}")
+        print(f"speed-up: {best / focal_time:.1f}x  (sklearn {best:.2f} s / focal {focal_time:.2f} s)", flush=True)
         rows.append({"n": n, "d": d, "k": k, "sklearn_dtype": np.dtype(dtype).name, "sklearn_seconds": best,
-                     "focal_seconds": focal_time, "ratio": best / focal_time,
+                     "sklearn_tol": tol, "focal_tol": focal_tol, "focal_seconds": focal_time,
+                     "focal_iterations": report["iterations"], "ratio": best / focal_time,
                      "worst_relative_objective_gap": float(worst), "within_1e-6": ok})
     return rows
 
@@ -149,15 +171,17 @@ def main():
     parser.add_argument("--tol", type=float, default=1e-6)
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--binary", default=os.path.join(ROOT, ".build", "release", "focal-benchmark"))
+    parser.add_argument("--sizes", default="10000x1280x10,50000x1280x2", help="NxDxK,... (default: the two configurations)")
     args = parser.parse_args()
     if not os.path.exists(args.binary):
         sys.exit(f"{args.binary} missing: swift build -c release --product focal-benchmark")
     dtypes = [np.float64, np.float32] if args.sklearn_dtype == "both" else [np.dtype(args.sklearn_dtype).type]
-    configs = [(2000, 256, 10), (5000, 256, 2)] if args.quick else [(10_000, 1280, 10), (50_000, 1280, 2)]
+    configs = [(2000, 256, 10), (5000, 256, 2)] if args.quick else [tuple(int(v) for v in size.split("x"))
+                                                                     for size in args.sizes.split(",")]
     results = []
     with tempfile.TemporaryDirectory() as workdir:
-        for i, (n, d, k) in enumerate(configs):
-            results += run(args.binary, n, d, k, args.c, args.tol, 1000 + i, args.repeat, dtypes, workdir)
+        for n, d, k in configs:
+            results += run(args.binary, n, d, k, args.c, args.tol, n + d + k, args.repeat, dtypes, workdir)
     print("\n" + json.dumps(results, indent=1))
     if not all(r["within_1e-6"] for r in results):
         sys.exit(1)

@@ -1,13 +1,17 @@
 import FocalNumerics
 import Foundation
 
-/// When the solver stops. Tolerances use scikit-learn's scale (its lbfgs `tol`
-/// bounds the gradient of the objective divided by C·Σs), so one setting means
-/// the same thing whatever C, N or the class weights.
+/// When the solver stops: when both the gradient is small and the objective has
+/// stopped moving. The gradient tolerance is on scikit-learn's scale (its lbfgs
+/// `tol` bounds the gradient of the objective divided by C·Σs), so one setting
+/// means the same whatever C, N or the class weights. A small gradient alone is
+/// not enough: on a nearly separable concept the objective can still be 10⁻⁵
+/// (relative) above its minimum when the scaled gradient reaches 10⁻⁶, which is
+/// why the objective must also have settled.
 public struct SolverOptions: Codable, Sendable, Equatable {
-    /// Stop when max |∂f/∂θ| / (C·Σs) ≤ this.
+    /// Converged needs max |∂f/∂θ| / (C·Σs) ≤ this…
     public var gradientTolerance: Double
-    /// …or when one iteration lowers the objective by less than this, relative.
+    /// …and the last iteration to have lowered the objective by at most this, relative.
     public var objectiveTolerance: Double
     public var maxIterations: Int
     /// Step pairs kept by L-BFGS.
@@ -16,7 +20,7 @@ public struct SolverOptions: Codable, Sendable, Equatable {
     /// `Preconditioner`): the same optimum in fewer passes over X.
     public var preconditioned: Bool
 
-    public init(gradientTolerance: Double = 1e-6, objectiveTolerance: Double = 1e-12,
+    public init(gradientTolerance: Double = 1e-6, objectiveTolerance: Double = 1e-10,
                 maxIterations: Int = 1000, memory: Int = 10, preconditioned: Bool = true) {
         self.gradientTolerance = gradientTolerance
         self.objectiveTolerance = objectiveTolerance
@@ -125,11 +129,10 @@ struct LogisticSolver {
         for p in active { objectives[p] = state.objective(problem: p, loss: losses[p]) }
 
         func scaledGradient(_ p: Int) -> Double { gradients[p].reduce(0) { max($0, abs($1)) } / scales[p] }
-        active.removeAll { p in
-            let g = scaledGradient(p)
-            outcomes[p] = SolverOutcome(iterations: 0, converged: g <= options.gradientTolerance,
-                                        objective: objectives[p], scaledGradient: g)
-            return outcomes[p].converged
+        // Every problem takes at least one step: convergence needs the objective
+        // to have settled, which a start (even a warm one) cannot show.
+        for p in active {
+            outcomes[p] = SolverOutcome(iterations: 0, converged: false, objective: objectives[p], scaledGradient: scaledGradient(p))
         }
 
         while !active.isEmpty {
@@ -193,7 +196,7 @@ struct LogisticSolver {
                 let g = scaledGradient(p)
                 let iterations = outcomes[p].iterations + 1
                 let small = old - objectives[p] <= options.objectiveTolerance * max(abs(old), abs(objectives[p]), 1)
-                let done = g <= options.gradientTolerance || small
+                let done = g <= options.gradientTolerance && small
                 outcomes[p] = SolverOutcome(iterations: iterations, converged: done,
                                             objective: objectives[p], scaledGradient: g)
                 if done || iterations >= options.maxIterations {

@@ -69,6 +69,26 @@ final class SolverReferenceTests: XCTestCase {
         }
     }
 
+    /// Convergence needs both criteria: a loose gradient tolerance alone does
+    /// not stop the solver while the objective is still moving.
+    func testBothCriteriaMustHold() throws {
+        let data = try binaryCases()[0]
+        let loose = try LogisticHead(c: 1, solver: SolverOptions(gradientTolerance: 1, objectiveTolerance: 1e-12), crossValidation: nil)
+            .fit(data.features, data.labels, concepts: data.concepts)
+        let gradientOnly = try LogisticHead(c: 1, solver: SolverOptions(gradientTolerance: 1, objectiveTolerance: 1), crossValidation: nil)
+            .fit(data.features, data.labels, concepts: data.concepts)
+        for k in 0..<3 {
+            let reference = (data.case_["sklearn"] as! [[String: Any]])[k]["objective"] as! Double
+            let labels = (0..<data.labels.rows).map { data.labels[$0, k] }
+            let ours = ReferenceObjective.binary(xs: data.standardized, labels: labels, w: loose.weights[k],
+                                                 b: loose.intercepts[k], c: 1)
+            XCTAssertLessThan(abs(ours - reference) / reference, 1e-9)
+            // Gradient ≤ 1 (scaled) holds from the start, so that alone stops after one step.
+            XCTAssertEqual(gradientOnly.training.outcomes[k].iterations, 1)
+            XCTAssertGreaterThan(loose.training.outcomes[k].iterations, 5)
+        }
+    }
+
     func testMultinomialMatchesSklearn() throws {
         let data = ReferenceData(try Fixture.json("logistic_reference")["multinomial"] as! [String: Any])
         let c = data.case_["c"] as! Double

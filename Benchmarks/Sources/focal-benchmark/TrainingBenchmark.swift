@@ -1,7 +1,10 @@
 // focal-benchmark fit: Focal's side of Benchmarks/training_vs_sklearn.py.
 //
 //   focal-benchmark fit --features X.npy --labels Y.bin --k 10 [--c 1.0] [--tolerance 1e-6]
-//                       [--exclusive] [--threads 2] [--repeat 1] [--weights-out W.bin]
+//                       [--objective-tolerance 1e-10] [--exclusive] [--threads 2] [--repeat 1]
+//                       [--weights-out W.bin] [--cv FOLDS]
+//
+// With --cv, C is chosen from the default grid by cross-validation (and --c is ignored).
 //
 // X.npy: float32 N×D, C order. Y.bin: int8 N×K (1 positive, 0 negative, −1 unknown).
 // Times `LogisticHead.fit` (standardisation included, file reading excluded) and
@@ -39,12 +42,17 @@ func trainingBenchmark() throws {
     guard raw.count == features.rows * k else { throw TrainingError.shapeMismatch("labels for \(raw.count / max(k, 1)) rows") }
     let labels = LabelMatrix(rows: features.rows, concepts: k, values: raw.map { ConceptLabel(rawValue: Int8(bitPattern: $0))! })
     let c = Double(argument("--c", default: "1"))!
-    let tolerance = Double(argument("--tolerance", default: "1e-6"))!
+    let defaults = SolverOptions()
+    let tolerance = Double(argument("--tolerance", default: "\(defaults.gradientTolerance)"))!
+    let objectiveTolerance = Double(argument("--objective-tolerance", default: "\(defaults.objectiveTolerance)"))!
     let threads = Int(argument("--threads", default: "2"))!
     let repeats = Int(argument("--repeat", default: "1"))!
     BLAS.threads = threads
-    let head = LogisticHead(mode: CommandLine.arguments.contains("--exclusive") ? .exclusive : .multiLabel, c: c,
-                            solver: SolverOptions(gradientTolerance: tolerance), crossValidation: nil, workers: threads)
+    let folds = Int(argument("--cv", default: "0"))!
+    let head = LogisticHead(mode: CommandLine.arguments.contains("--exclusive") ? .exclusive : .multiLabel,
+                            c: folds > 0 ? nil : c,
+                            solver: SolverOptions(gradientTolerance: tolerance, objectiveTolerance: objectiveTolerance),
+                            crossValidation: folds > 0 ? CrossValidationOptions(folds: folds) : nil, workers: threads)
     let concepts = (0..<k).map { "concept\($0)" }
     var times: [Double] = []
     var model: HeadModel!
@@ -59,7 +67,9 @@ func trainingBenchmark() throws {
     }
     let outcomes = model.training.outcomes
     emit(["mode": "fit", "rows": features.rows, "columns": features.columns, "concepts": k, "c": c,
-          "threads": threads, "tolerance": tolerance, "seconds": times.min()!, "all_seconds": times,
+          "threads": threads, "tolerance": tolerance, "objective_tolerance": objectiveTolerance, "seconds": times.min()!, "all_seconds": times,
           "iterations": outcomes.map(\.iterations), "converged": outcomes.map(\.converged),
-          "objective": outcomes.map(\.objective), "scaled_gradient": outcomes.map(\.scaledGradient)])
+          "objective": outcomes.map(\.objective), "scaled_gradient": outcomes.map(\.scaledGradient),
+          "chosen_c": model.regularization, "thresholds": model.thresholds,
+          "cv_average_precision": model.crossValidation?.concepts.map(\.averagePrecision) ?? []])
 }

@@ -1,0 +1,17 @@
+/// Why training could not start or finish.
+public enum TrainingError: Error, CustomStringConvertible, Equatable {
+    case shapeMismatch(String)
+    case tooFewExamples(concept: String, positives: Int, negatives: Int, needed: Int)
+    case severalPositives(row: Int)
+    case invalidOption(String)
+
+    public var description: String {
+        switch self {
+        case .shapeMismatch(let what): return "shape mismatch: \(what)"
+        case let .tooFewExamples(concept, p, n, needed):
+            return "concept '\(concept)' has \(p) positive and \(n) negative examples; at least \(needed) of each are needed"
+        case .severalPositives(let row): return "row \(row) is positive for several concepts of an exclusive model"
+        case .invalidOption(let what): return "invalid option: \(what)"
+        }
+    }
+}
