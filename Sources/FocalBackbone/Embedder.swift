@@ -27,16 +27,33 @@ public final class Embedder {
     }
 
     /// Calls `handle` once per path, in order.
+    ///
+    /// Two input buffers alternate: while the network runs on one batch, the
+    /// next batch is decoded into the other on a background queue, so decoding
+    /// (all cores) and inference overlap instead of taking turns.
     public func embed(paths: [String], handle: (Item) throws -> Void) throws {
         let pixels = Architecture.inputSize * Architecture.inputSize * 3
         let dims = EfficientNetLite0.embeddingSize
-        let inputs = UnsafeMutablePointer<Float>.allocate(capacity: batchSize * pixels)
+        let buffers = (0..<2).map { _ in UnsafeMutablePointer<Float>.allocate(capacity: batchSize * pixels) }
         let outputs = UnsafeMutablePointer<Float>.allocate(capacity: batchSize * dims)
-        defer { inputs.deallocate(); outputs.deallocate() }
+        defer { buffers.forEach { $0.deallocate() }; outputs.deallocate() }
+        let chunks = stride(from: 0, to: paths.count, by: batchSize).map { Array(paths[$0..<min(paths.count, $0 + batchSize)]) }
+        guard !chunks.isEmpty else { return }
+
+        let decoding = DispatchQueue(label: "focal.embedder.decode")
+        var decoded: [[ImageError?]] = Array(repeating: [], count: chunks.count)
+        func startDecoding(_ k: Int) -> DispatchWorkItem {
+            let work = DispatchWorkItem { decoded[k] = self.decode(chunks[k], into: buffers[k % 2]) }
+            decoding.async(execute: work)
+            return work
+        }
+        var pending = startDecoding(0)
         var start = 0
-        while start < paths.count {
-            let chunk = Array(paths[start..<min(paths.count, start + batchSize)])
-            let errors = decode(chunk, into: inputs)
+        for (k, chunk) in chunks.enumerated() {
+            pending.wait()
+            let inputs = buffers[k % 2]
+            let errors = decoded[k]
+            if k + 1 < chunks.count { pending = startDecoding(k + 1) }
             // Pack the readable images together for the network.
             var slots: [Int] = []
             for (i, error) in errors.enumerated() where error == nil {
@@ -57,7 +74,12 @@ public final class Embedder {
                     result = .success(Array(UnsafeBufferPointer(start: outputs + next * dims, count: dims)))
                     next += 1
                 }
-                try handle(Item(index: start + i, path: path, result: result))
+                do {
+                    try handle(Item(index: start + i, path: path, result: result))
+                } catch {
+                    pending.wait()  // the next batch is being decoded into a buffer we are about to free
+                    throw error
+                }
             }
             start += chunk.count
         }

@@ -27,23 +27,39 @@ public final class EmbeddingStore: @unchecked Sendable {
         }
         var configuration = Configuration()
         configuration.busyMode = .timeout(30)
-        do {
-            database = try DatabaseQueue(path: path, configuration: configuration)
-            try database.writeWithoutTransaction { db in
-                _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
-                try db.execute(sql: """
-                    CREATE TABLE IF NOT EXISTS embedding (
-                        image_sha256 TEXT NOT NULL,
-                        backbone TEXT NOT NULL,
-                        dimensions INTEGER NOT NULL,
-                        vector BLOB NOT NULL,
-                        PRIMARY KEY (image_sha256, backbone)
-                    ) WITHOUT ROWID
-                    """)
+        // Another process opening the same store at the same moment can hold
+        // the lock that switching to WAL needs; wait for it rather than fail.
+        var attempt = 0
+        while true {
+            do {
+                database = try Self.open(path: path, configuration: configuration)
+                break
+            } catch let error as DatabaseError where [.SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_IOERR].contains(error.resultCode) && attempt < 100 {
+                attempt += 1
+                usleep(50_000)
+            } catch {
+                throw DatasetError(file: path, "cannot open the embedding store: \(error)")
             }
-        } catch {
-            throw DatasetError(file: path, "cannot open the embedding store: \(error)")
         }
+    }
+
+    private static func open(path: String, configuration: Configuration) throws -> DatabaseQueue {
+        let database = try DatabaseQueue(path: path, configuration: configuration)
+        try database.writeWithoutTransaction { db in
+            if try String.fetchOne(db, sql: "PRAGMA journal_mode")?.lowercased() != "wal" {
+                _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+            }
+            try db.execute(sql: """
+                CREATE TABLE IF NOT EXISTS embedding (
+                    image_sha256 TEXT NOT NULL,
+                    backbone TEXT NOT NULL,
+                    dimensions INTEGER NOT NULL,
+                    vector BLOB NOT NULL,
+                    PRIMARY KEY (image_sha256, backbone)
+                ) WITHOUT ROWID
+                """)
+        }
+        return database
     }
 
     /// The stored embeddings among `hashes` for `backbone`.
