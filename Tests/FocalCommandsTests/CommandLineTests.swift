@@ -19,30 +19,10 @@ final class CommandLineTests: XCTestCase {
         try? FileManager.default.removeItem(atPath: folder)
     }
 
-    struct Run { var status: Int32; var stdout: String; var stderr: String }
+    typealias Run = FocalRun
 
     func focal(_ arguments: [String]) throws -> Run {
-        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appendingPathComponent("focal")
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["FOCAL_STORE"] = folder + "/store.sqlite"
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        // Read stderr on another thread: a child that fills one pipe while we wait on the other would hang.
-        var stderr = Data()
-        let reader = Thread { stderr = err.fileHandleForReading.readDataToEndOfFile() }
-        reader.start()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while !reader.isFinished { usleep(1000) }
-        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                   stderr: String(decoding: stderr, as: UTF8.self))
+        try runFocal(arguments, store: folder + "/store.sqlite")
     }
 
     func testClassifyNamesACatForTheCatPhoto() throws {

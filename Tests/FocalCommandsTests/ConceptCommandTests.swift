@@ -8,26 +8,8 @@ final class ConceptCommandTests: XCTestCase {
     static let wedding = CommandLineTests.repository.appendingPathComponent("datasets/wedding").path
     static let store = NSTemporaryDirectory() + "focal-concepts-\(UUID().uuidString).sqlite"
 
-    func focal(_ arguments: [String]) throws -> CommandLineTests.Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("focal")
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["FOCAL_STORE"] = Self.store
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        // Read stderr on another thread: a child that fills one pipe while we wait on the other would hang.
-        var stderr = Data()
-        let reader = Thread { stderr = err.fileHandleForReading.readDataToEndOfFile() }
-        reader.start()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while !reader.isFinished { usleep(1000) }
-        return .init(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                     stderr: String(decoding: stderr, as: UTF8.self))
+    func focal(_ arguments: [String]) throws -> FocalRun {
+        try runFocal(arguments, store: Self.store)
     }
 
     func object(_ text: String) throws -> [String: Any] {

@@ -1,0 +1,31 @@
+import Foundation
+
+/// What a run of the `focal` executable printed and returned.
+struct FocalRun {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// Runs the built `focal` (beside the test bundle) with its embedding cache at `store`.
+func runFocal(_ arguments: [String], store: String) throws -> FocalRun {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("focal")
+    process.arguments = arguments
+    var environment = ProcessInfo.processInfo.environment
+    environment["FOCAL_STORE"] = store
+    process.environment = environment
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    // Read stderr on another thread: a child that fills one pipe while we wait on the other would hang.
+    var stderr = Data()
+    let reader = Thread { stderr = err.fileHandleForReading.readDataToEndOfFile() }
+    reader.start()
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    while !reader.isFinished { usleep(1000) }
+    return FocalRun(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                    stderr: String(decoding: stderr, as: UTF8.self))
+}
