@@ -71,3 +71,27 @@ final class EvaluationTests: XCTestCase {
         XCTAssertEqual(recall.difference.estimate, -1.0 / 3, accuracy: 1e-12)
     }
 }
+
+/// An exclusive (softmax) model's confusion matrix, counted by hand.
+final class ExclusiveEvaluationTests: XCTestCase {
+    func testConfusionMatrixOfAnExclusiveModel() throws {
+        // Two features; class scores z_k = x_k, so the predicted class is the larger feature.
+        let xs: [Float] = [3, 0,   2, 1,   0, 2,   1, 3,   0, 1]
+        //                 A→A     A→A     A→B     B→B     (none)→B
+        let classes: [Int?] = [0, 0, 0, 1, nil]
+        let labels = LabelMatrix(classes: classes, concepts: 2)
+        var m = try LogisticHead(mode: .exclusive, c: 1, crossValidation: nil).fit(
+            FeatureMatrix(rows: 4, columns: 2, values: [3, 0, 0, 3, 2, 1, 1, 2]),
+            LabelMatrix(classes: [0, 1, 0, 1], concepts: 2), concepts: ["a", "b"])
+        m.standardization = Standardization(mean: [0, 0], scale: [1, 1])
+        m.weights = [[1, 0], [0, 1]]
+        m.intercepts = [0, 0]
+        let samples = (0..<5).map { Sample(image: "\($0)", path: "/x/\($0)") }
+        let data = LabelledFeatures(samples: samples, features: FeatureMatrix(rows: 5, columns: 2, values: xs),
+                                    labels: labels, concepts: ["a", "b"])
+        let r = Evaluator(replicates: 100).evaluate(m, on: data, modelPath: "m", datasetPath: "d")
+        // Rows: actual a, b; columns: predicted a, b. The unlabelled sample is left out.
+        XCTAssertEqual(r.confusionMatrix, [[2, 1], [0, 1]])
+        XCTAssertEqual(r.exactMatchAccuracy.estimate, 4.0 / 5, accuracy: 1e-12)  // rows 0, 1, 3 right; row 4 has no label
+    }
+}
