@@ -1,6 +1,7 @@
 import ArgumentParser
 import FocalConcepts
 import FocalDatasets
+import FocalTraining
 import Foundation
 
 /// `focal evaluate`: how good a model is on a labelled test set.
@@ -53,7 +54,7 @@ struct Evaluate: ParsableCommand {
 }
 
 /// "0.812 [0.771, 0.850]".
-func interval(_ i: FocalTrainingInterval) -> String {
+func interval(_ i: FocalTraining.Interval) -> String {
     "\(number(i.estimate)) [\(number(i.lower)), \(number(i.upper))]"
 }
 
@@ -68,6 +69,3 @@ func testFeatures(_ dataset: Dataset, concepts: [String], featurizer: Featurizer
     data.skipped.forEach { warn($0.error.description) }
     return data
 }
-
-import FocalTraining
-typealias FocalTrainingInterval = FocalTraining.Interval
