@@ -73,11 +73,8 @@ public struct Comparer {
                 ("precision", { i, _, d in Metrics.precision(predicted: pick(i, d), actual: pick(i, actual)) }),
                 ("recall", { i, _, d in Metrics.recall(predicted: pick(i, d), actual: pick(i, actual)) }),
                 ("f1", { i, _, d in Metrics.f1(predicted: pick(i, d), actual: pick(i, actual)) }),
-                ("false_positive_rate", { i, _, d in
-                    let negatives = i.filter { !actual[$0] }
-                    return negatives.isEmpty ? .nan : Double(negatives.filter { d[$0] }.count) / Double(negatives.count)
-                }),
-                ("accuracy", { i, _, d in Double(i.filter { d[$0] == actual[$0] }.count) / Double(max(1, i.count)) }),
+                ("false_positive_rate", { i, _, d in Metrics.falsePositiveRate(predicted: pick(i, d), actual: pick(i, actual)) }),
+                ("accuracy", { i, _, d in Metrics.Counts(predicted: pick(i, d), actual: pick(i, actual)).accuracy }),
                 ("average_precision", { i, p, _ in Metrics.averagePrecision(scores: pick(i, p), actual: pick(i, actual)) }),
                 ("roc_auc", { i, p, _ in Metrics.rocAUC(scores: pick(i, p), actual: pick(i, actual)) }),
             ]

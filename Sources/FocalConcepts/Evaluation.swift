@@ -80,10 +80,6 @@ public struct Evaluator {
             }
             func pick(_ idx: [Int], _ v: [Bool]) -> [Bool] { idx.map { v[$0] } }
             func pick(_ idx: [Int], _ v: [Double]) -> [Double] { idx.map { v[$0] } }
-            let fpr: ([Int]) -> Double = { idx in
-                let negatives = idx.filter { !actual[$0] }
-                return negatives.isEmpty ? .nan : Double(negatives.filter { decided[$0] }.count) / Double(negatives.count)
-            }
             let falsePositives = known.indices.filter { !actual[$0] && decided[$0] }.sorted { p[$0] > p[$1] }
             let falseNegatives = known.indices.filter { actual[$0] && !decided[$0] }.sorted { p[$0] < p[$1] }
             let correct = zip(actual, decided).filter { $0 == $1 }.count
@@ -95,7 +91,7 @@ public struct Evaluator {
                 precision: interval { Metrics.precision(predicted: pick($0, decided), actual: pick($0, actual)) },
                 recall: interval { Metrics.recall(predicted: pick($0, decided), actual: pick($0, actual)) },
                 f1: interval { Metrics.f1(predicted: pick($0, decided), actual: pick($0, actual)) },
-                falsePositiveRate: interval(fpr),
+                falsePositiveRate: interval { Metrics.falsePositiveRate(predicted: pick($0, decided), actual: pick($0, actual)) },
                 averagePrecision: interval { Metrics.averagePrecision(scores: pick($0, p), actual: pick($0, actual)) },
                 rocAUC: interval { Metrics.rocAUC(scores: pick($0, p), actual: pick($0, actual)) },
                 accuracy: perLabel[name]!,

@@ -29,11 +29,18 @@ public enum Metrics {
         public var accuracy: Double {
             ratio(truePositives + trueNegatives, truePositives + trueNegatives + falsePositives + falseNegatives)
         }
+        /// fp / (fp + tn); NaN when there are no negatives (a rate of nothing is undefined, not 0).
+        public var falsePositiveRate: Double {
+            falsePositives + trueNegatives == 0 ? .nan : Double(falsePositives) / Double(falsePositives + trueNegatives)
+        }
     }
 
     public static func precision(predicted: [Bool], actual: [Bool]) -> Double { Counts(predicted: predicted, actual: actual).precision }
     public static func recall(predicted: [Bool], actual: [Bool]) -> Double { Counts(predicted: predicted, actual: actual).recall }
     public static func f1(predicted: [Bool], actual: [Bool]) -> Double { Counts(predicted: predicted, actual: actual).f1 }
+    public static func falsePositiveRate(predicted: [Bool], actual: [Bool]) -> Double {
+        Counts(predicted: predicted, actual: actual).falsePositiveRate
+    }
 
     /// Exact-match (subset) accuracy: the fraction of rows whose every known label
     /// is predicted right. Rows with no known label are left out; NaN if none remain.
