@@ -61,9 +61,12 @@ let package = Package(
         .target(name: "FocalExplain", dependencies: ["FocalConcepts", "FocalDatasets", "FocalBackbone", "FocalImages", "FocalFiles"],
                 swiftSettings: release),
 
+        .target(name: "FocalAdvice", dependencies: ["FocalExplain", "FocalConcepts", "FocalDatasets", "FocalTraining", "FocalBackbone", "FocalImages"],
+                swiftSettings: release),
+
         // The command line.
         .target(name: "FocalCommands", dependencies: [
-            "FocalBackbone", "FocalImages", "FocalFiles", "FocalScenes", "FocalTraining", "FocalDatasets", "FocalConcepts", "FocalExplain",
+            "FocalBackbone", "FocalImages", "FocalFiles", "FocalScenes", "FocalTraining", "FocalDatasets", "FocalConcepts", "FocalExplain", "FocalAdvice",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "focal", dependencies: ["FocalCommands"]),
