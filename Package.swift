@@ -86,6 +86,7 @@ let package = Package(
         .testTarget(name: "FocalDatasetsTests", dependencies: ["FocalDatasets", "FocalImages", "FocalFiles", "FocalBackbone"]),
         .testTarget(name: "FocalScenesTests", dependencies: ["FocalScenes", "FocalImages", "FocalBackbone", "FocalTraining"]),
         .testTarget(name: "FocalTrainingTests", dependencies: ["FocalTraining"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "FocalAdviceTests", dependencies: ["FocalAdvice", "FocalConcepts", "FocalDatasets", "FocalTraining", "FocalBackbone"]),
         .testTarget(name: "FocalCommandsTests", dependencies: ["FocalCommands", "FocalBackbone", "FocalFiles"]),
     ],
     // Numeric kernels share raw buffers across worker threads by design; Swift 6's

@@ -18,6 +18,13 @@ public struct CounterExample: Codable, Sendable, Equatable {
     /// The concept's absence is known (the photo is labelled negative, or its
     /// regions are labelled and none is the concept); otherwise a person should check.
     public var verified: Bool
+
+    public init(image: String, elements: [ElementScore], score: Double, verified: Bool) {
+        self.image = image
+        self.elements = elements
+        self.score = score
+        self.verified = verified
+    }
 }
 
 /// Searches a pool of photos for counter-examples by element scores.

@@ -12,12 +12,26 @@ public struct Proposal: Codable, Sendable {
         public var influence: Double?
         /// The elements it contains besides the concept.
         public var elements: [String]
+
+        public init(image: String, reason: String, contextShare: Double, influence: Double?, elements: [String]) {
+            self.image = image
+            self.reason = reason
+            self.contextShare = contextShare
+            self.influence = influence
+            self.elements = elements
+        }
     }
     public var concept: String
     /// Most context-driven first.
     public var remove: [Removal]
     /// Fullest context first.
     public var add: [CounterExample]
+
+    public init(concept: String, remove: [Removal], add: [CounterExample]) {
+        self.concept = concept
+        self.remove = remove
+        self.add = add
+    }
 
     public var isEmpty: Bool { remove.isEmpty && add.isEmpty }
 
