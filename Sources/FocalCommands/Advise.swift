@@ -72,14 +72,10 @@ struct Advise: ParsableCommand {
         var advisor = try Advisor(featurizer: featurizer, model: head, concept: concept)
         advisor.maximumAdditions = maxAdditions
         advisor.focalThreshold = focalThreshold
-        var progress: Progress?
-        var stage = ""
-        advisor.progress = { label, done, total in
-            if label != stage { progress?.finish(); progress = Progress(label, total: total); stage = label }
-            progress?.set(done)
-        }
+        let progress = StagedProgress()
+        advisor.progress = { progress.update($0, done: $1, total: $2) }
         var advice = try advisor.advise(training: training, falsePositives: targets, pool: poolSamples, modelPath: model)
-        progress?.finish()
+        progress.finish()
 
         if let write {
             guard !advice.proposal.isEmpty else {
