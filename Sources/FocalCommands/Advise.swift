@@ -111,12 +111,8 @@ struct Advise: ParsableCommand {
         let test = try Dataset.open(evaluation!)
         test.issues.forEach { warn($0.description) }
         let data = try testFeatures(test, concepts: head.concepts, featurizer: featurizer)
-        let predicted = head.predict(data.features), p = head.predictProbabilities(data.features)
         let k = head.concepts.count
-        func wrong(_ c: Int) -> [Int] {
-            data.samples.indices.filter { data.labels[$0, c] == .negative && predicted[$0, c] == .positive }
-                .sorted { p[$0 * k + c] > p[$1 * k + c] }
-        }
+        func wrong(_ c: Int) -> [Int] { Evaluator.falsePositives(head, data, concept: c) }
         let c: Int
         if let concept {
             guard let index = head.concepts.firstIndex(of: concept) else {

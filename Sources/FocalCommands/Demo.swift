@@ -52,10 +52,7 @@ struct Demo: ParsableCommand {
         // 2. Evaluate on the test split; its false positives, worst first.
         let test = try testFeatures(dataset, concepts: [concept], featurizer: featurizer)
         let evaluation = Evaluator().evaluate(first.model, on: test, modelPath: out + "/revision-1.focal", datasetPath: path)
-        let p = first.model.predictProbabilities(test.features), decided = first.model.predict(test.features)
-        let falsePositives = test.samples.indices
-            .filter { test.labels[$0, 0] == .negative && decided[$0, 0] == .positive }
-            .sorted { p[$0] > p[$1] }.map { test.samples[$0] }
+        let falsePositives = Evaluator.falsePositives(first.model, test, concept: 0).map { test.samples[$0] }
         guard !falsePositives.isEmpty else { throw ValidationError("'\(concept)' makes no false positive on the test split") }
         steps.lap("evaluate")
 
