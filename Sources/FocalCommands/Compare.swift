@@ -1,6 +1,7 @@
 import ArgumentParser
 import FocalConcepts
 import FocalDatasets
+import FocalReport
 import FocalTraining
 import Foundation
 
@@ -34,6 +35,8 @@ struct Compare: ParsableCommand {
     @Flag(help: "Print the comparison as JSON.")
     var json = false
 
+    @OptionGroup var reportOption: ReportOption
+
     @OptionGroup var backboneOptions: BackboneOptions
 
     func run() throws {
@@ -55,6 +58,7 @@ struct Compare: ParsableCommand {
                                                   sideB: side(trainB, outcomeB), test: testData, testPath: test)
         if json {
             print(try jsonText(report))
+            try reportOption.write(json: true) { ComparisonPage.page(report, folder: $0) }
             return
         }
         print("A: \(trainA) (\(report.a.trainingSamples) training images, revision \(report.a.revision.prefix(12)))")
@@ -72,5 +76,6 @@ struct Compare: ParsableCommand {
             for path in c.fixed.prefix(5) { print("    fixed   \(path)") }
             for path in c.broken.prefix(5) { print("    broken  \(path)") }
         }
+        try reportOption.write(json: false) { ComparisonPage.page(report, folder: $0) }
     }
 }
