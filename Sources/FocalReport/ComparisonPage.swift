@@ -30,10 +30,10 @@ public enum ComparisonPage {
                                 [.text(m.name.replacingOccurrences(of: "_", with: " ")), .number(Format.number(m.a)), .number(Format.number(m.b)),
                                  .number(Format.interval(m.difference))]
                             }, rowHeaders: true)
-        let test = HTML("McNemar's exact test: \(c.mcnemar.onlyA) images right only with A, \(c.mcnemar.onlyB) right only with B, "
+        let test = HTML("McNemar's exact test: \(Format.count(c.mcnemar.onlyA, "image")) right only with A, \(c.mcnemar.onlyB) right only with B, "
                         + "p = \(Format.number(c.mcnemar.pValue, digits: 4)).")
         return Section(
-            id: "comparison-" + Format.slug(c.concept), title: c.concept,
+            id: "comparison-" + Format.slug(c.concept), title: "\(c.concept): A against B",
             metrics.html, .paragraph(test),
             .heading(3, "Fixed by B (\(c.fixed.count): wrong with A, right with B)"),
             Gallery(images: c.fixed.map { ($0, "fixed") }, folder: folder, emptyText: "none fixed").html,

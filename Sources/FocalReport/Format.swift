@@ -16,6 +16,11 @@ public enum Format {
         x.isFinite ? String(format: "%.0f%%", x * 100) : "—"
     }
 
+    /// "1 image", "3 images".
+    public static func count(_ n: Int, _ noun: String) -> String {
+        "\(n) \(noun)\(n == 1 ? "" : "s")"
+    }
+
     /// A fragment id from any name: lowercase ASCII letters and digits, other runs
     /// as one hyphen ("Bouquet & veil" → "bouquet-veil"); "x" when nothing is left.
     public static func slug(_ name: String) -> String {

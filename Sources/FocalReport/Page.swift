@@ -57,7 +57,7 @@ public struct ReportPage: Sendable {
         nav ul{list-style:none;padding:0;margin:0 0 16px;display:flex;flex-wrap:wrap;gap:4px 16px;font-size:14px}\
         section{background:#fff;border:1px solid #e3e3dc;border-radius:6px;padding:8px 20px 20px;margin:16px 0}\
         h2{font-size:22px;border-bottom:1px solid #eee;padding-bottom:4px}h3{font-size:17px;margin:18px 0 6px}\
-        table{border-collapse:collapse;margin:8px 0;font-size:14px}th,td{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}\
+        div.table{overflow-x:auto}table{border-collapse:collapse;margin:8px 0;font-size:14px}caption{text-align:left;color:#555}th,td{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}\
         th{background:#f1f1ec}td.number{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\
         td.diagonal{background:#e5f2e5}.plots{display:flex;flex-wrap:wrap;gap:12px}\
         svg{background:#fff;border:1px solid #eee}svg text{font:12px "DejaVu Sans",sans-serif;fill:#333}\
@@ -65,6 +65,6 @@ public struct ReportPage: Sendable {
         figure{margin:0;width:176px;font-size:12px;overflow-wrap:anywhere}figure img{display:block;max-width:176px;max-height:176px;border:1px solid #ccc}\
         figure.picture{width:auto}figure.picture img{max-width:100%;max-height:none}\
         .verdict{font-weight:bold}.muted{color:#777}code{font-size:13px;overflow-wrap:anywhere}\
-        footer{font-size:12px;color:#999;margin-top:24px}
+        footer{font-size:12px;color:#999;margin-top:24px}#page-check{display:none}
         """
 }

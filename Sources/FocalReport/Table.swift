@@ -38,7 +38,9 @@ public struct Table: Sendable {
                 return classes.isEmpty ? HTML.element(tag, [:], cell.content) : HTML.element(tag, ["class": classes], cell.content)
             })
         })
-        return .element("table", [:], caption.map { HTML.element("caption", [:], HTML($0)) } ?? .empty, head, body)
+        // Wide tables scroll inside their own box rather than widening the page.
+        return .element("div", ["class": "table"],
+                        .element("table", [:], caption.map { HTML.element("caption", [:], HTML($0)) } ?? .empty, head, body))
     }
 
     /// matrix[actual][predicted] with the classes as row and column headers; the diagonal (right answers) shaded.

@@ -30,8 +30,8 @@ final class ExplainCommandTests: XCTestCase {
         let shares = regions.map { $0["share"] as! Double }
         XCTAssertEqual(shares, shares.sorted(by: >))
         // The report: one section for this image and concept, with its heatmap picture.
-        let stem = ((image as NSString).lastPathComponent as NSString).deletingPathExtension
-        try assertReport(in: report, sections: ["explanation-\(stem)-bouquet"], images: 1, screenshot: "explain-wedding.png")
+        let imageStem = ((image as NSString).lastPathComponent as NSString).deletingPathExtension
+        try assertReport(in: report, sections: ["explanation-\(imageStem)-bouquet"], images: 1, screenshot: "explain-wedding.png")
         for r in regions {
             let box = r["box"] as! [Int]
             XCTAssertTrue(box[0] >= 0 && box[1] >= 0 && box[0] + box[2] <= 256 && box[1] + box[3] <= 256, "\(box)")

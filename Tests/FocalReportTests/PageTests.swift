@@ -53,7 +53,7 @@ final class PageTests: XCTestCase {
         let text = comparison[1].content.markup
         XCTAssertTrue(text.contains("<td class=\"number\">0.250 [-0.100, 0.600]</td>"))
         XCTAssertTrue(text.contains("Fixed by B (2: wrong with A, right with B)"))
-        XCTAssertTrue(text.contains("1 images right only with A, 2 right only with B"))
+        XCTAssertTrue(text.contains("1 image right only with A, 2 right only with B"))
         XCTAssertEqual(Self.imageSources(text).count, 3)
 
         let explanation = ExplanationPage.sections([try ReportFixtures.explanation(image: images[0], concept: "veil", regionName: "tulle")],
