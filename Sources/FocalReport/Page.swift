@@ -63,7 +63,7 @@ public struct ReportPage: Sendable {
         svg{background:#fff;border:1px solid #eee}svg text{font:12px "DejaVu Sans",sans-serif;fill:#333}\
         .gallery{display:flex;flex-wrap:wrap;gap:10px;padding:0;margin:8px 0}\
         figure{margin:0;width:176px;font-size:12px;overflow-wrap:anywhere}figure img{display:block;max-width:176px;max-height:176px;border:1px solid #ccc}\
-        figure.picture{width:auto}figure.picture img{max-width:100%;max-height:none}\
+        figure.picture{width:auto}figure.picture img{width:512px;max-width:100%;max-height:none;image-rendering:pixelated}\
         .verdict{font-weight:bold}.muted{color:#777}code{font-size:13px;overflow-wrap:anywhere}\
         footer{font-size:12px;color:#999;margin-top:24px}#page-check{display:none}
         """

@@ -44,11 +44,14 @@ public struct Table: Sendable {
     }
 
     /// matrix[actual][predicted] with the classes as row and column headers; the diagonal (right answers) shaded.
+    /// Classes missing from `classes` are shown by number rather than trapping.
     public static func confusionMatrix(classes: [String], matrix: [[Int]]) -> Table {
-        Table(caption: "rows: actual; columns: predicted",
-              columns: ["actual \\ predicted"] + classes,
+        let size = max(matrix.count, matrix.map(\.count).max() ?? 0)
+        let names = (0..<size).map { $0 < classes.count ? classes[$0] : "class \($0 + 1)" }
+        return Table(caption: "rows: actual; columns: predicted",
+              columns: ["actual \\ predicted"] + names,
               rows: matrix.enumerated().map { a, row in
-                  [Cell.text(classes[a])] + row.enumerated().map { p, n in
+                  [Cell.text(names[a])] + row.enumerated().map { p, n in
                       Cell(HTML(String(n)), isNumber: true, className: a == p ? "diagonal" : nil)
                   }
               },

@@ -67,6 +67,17 @@ final class BrowserTests: XCTestCase {
         XCTAssertFalse(outcome.problems.contains { $0.contains("'evaluation-bouquet'") })
     }
 
+    /// A script error anywhere on the page fails the check.
+    func testCheckerReportsScriptErrors() throws {
+        var html = ReportPage(title: "t", sections: [Section(id: "s", title: "S")]).html
+        html = html.replacingOccurrences(of: "</main>", with: "</main><script>noSuchFunction()</script>")
+        let page = folder + "/index.html"
+        try html.write(toFile: page, atomically: true, encoding: .utf8)
+        let outcome = try PageCheck().check(page: page, expectedSections: ["s"])
+        XCTAssertEqual(outcome.problems.count, 1, "\(outcome.problems)")
+        XCTAssertTrue(outcome.problems.first?.contains("noSuchFunction is not defined") == true, "\(outcome.problems)")
+    }
+
     /// Checks `page` in chromium and fails the test with every problem found; the screenshot lands in .build/artifacts/focal-report/.
     @discardableResult
     func assertRendersInBrowser(page: String, sections: [String], minimumImages: Int, screenshot: String,

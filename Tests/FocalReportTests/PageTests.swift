@@ -37,6 +37,22 @@ final class PageTests: XCTestCase {
         XCTAssertTrue(html.contains("alt=\"\(images[1])\""))
     }
 
+    func testExclusiveModelsGetTheConfusionMatrix() throws {
+        var evaluation = ReportFixtures.evaluation(concept: "cat", images: ["a.jpg", "b.jpg", "c.jpg", "d.jpg"])
+        evaluation.concepts[0].worstFalsePositives = []
+        evaluation.concepts[0].worstFalseNegatives = []
+        XCTAssertFalse(EvaluationPage.sections(evaluation, folder: try ReportFolder(path: folder)).map(\.id).contains("confusion-matrix"))
+        evaluation.concepts.append(evaluation.concepts[0])
+        evaluation.concepts[1].concept = "dog"
+        evaluation.confusionMatrix = [[3, 1], [0, 4]]
+        let sections = EvaluationPage.sections(evaluation, folder: try ReportFolder(path: folder))
+        XCTAssertEqual(sections.map(\.id), ["evaluation-summary", "evaluation-cat", "evaluation-dog", "confusion-matrix"])
+        XCTAssertTrue(sections[3].content.markup.contains("<tr><th>dog</th><td class=\"number\">0</td><td class=\"number diagonal\">4</td></tr>"))
+        // A matrix larger than the list of names still renders, numbering the unnamed classes.
+        let odd = Table.confusionMatrix(classes: ["cat"], matrix: [[1, 2], [3, 4]]).html.markup
+        XCTAssertTrue(odd.contains("<tr><th>class 2</th><td class=\"number\">3</td>"), odd)
+    }
+
     func testUnreadableImageIsSaidNotBroken() throws {
         let report = try ReportFolder(path: folder + "/report")
         let gallery = Gallery(images: [(folder + "/missing.jpg", "P = 0.80")], folder: report).html.markup
