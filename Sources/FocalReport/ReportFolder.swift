@@ -12,6 +12,7 @@ public final class ReportFolder {
     public var thumbnailSide = 176
     var thumbnails: [String: String] = [:]
     var written = 0
+    var writtenNames: Set<String> = []
 
     public init(path: String) throws {
         self.path = path
@@ -50,13 +51,26 @@ public final class ReportFolder {
         written += 1
         let relative = String(format: "images/%04d.%@", written, ext)
         try AtomicFile.write(bytes, to: path + "/" + relative)
+        writtenNames.insert((relative as NSString).lastPathComponent)
         return relative
     }
 
-    /// Writes the page as index.html and returns its path.
+    /// Writes the page as index.html and returns its path. Pictures an earlier
+    /// report left in images/ (numbered names this run did not write) are removed,
+    /// so a folder reused for a smaller report holds only what its page shows.
     @discardableResult
     public func write(_ page: ReportPage) throws -> String {
         try AtomicFile.write(page.html, to: indexPath)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: path + "/images")) ?? []
+        for name in names where Self.isPictureName(name) && !writtenNames.contains(name) {
+            try? FileManager.default.removeItem(atPath: path + "/images/" + name)
+        }
         return indexPath
+    }
+
+    /// "0007.jpg", "0012.png": the names `add` gives.
+    static func isPictureName(_ name: String) -> Bool {
+        let parts = name.split(separator: ".")
+        return parts.count == 2 && parts[0].count == 4 && parts[0].allSatisfy(\.isNumber) && ["jpg", "png"].contains(parts[1])
     }
 }

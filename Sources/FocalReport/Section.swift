@@ -1,6 +1,16 @@
 /// One part of a report page, reachable from the page's navigation by its id.
 /// Pages for any command are lists of sections; a story page concatenates the
-/// sections of several commands.
+/// sections of several commands:
+///
+///     let folder = try ReportFolder(path: dir)
+///     let sections = [Section(id: "story", title: "What happened", .paragraph("…"))]
+///         + EvaluationPage.sections(evaluation, folder: folder)
+///         + ComparisonPage.sections(comparison, folder: folder)
+///         + ExplanationPage.sections(explanations, folder: folder)
+///     try folder.write(ReportPage(title: "…", sections: sections))
+///
+/// A new page (advise, check) is a function returning `[Section]` built from
+/// `HTML`, `Table`, `Plot` and `Gallery`, its pictures added through the `ReportFolder`.
 public struct Section: Sendable {
     /// The fragment id: a slug (see `Format.slug`), unique on its page.
     public var id: String

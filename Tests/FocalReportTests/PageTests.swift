@@ -1,3 +1,4 @@
+import FocalFiles
 import FocalImages
 @testable import FocalReport
 import XCTest
@@ -51,6 +52,16 @@ final class PageTests: XCTestCase {
         // A matrix larger than the list of names still renders, numbering the unnamed classes.
         let odd = Table.confusionMatrix(classes: ["cat"], matrix: [[1, 2], [3, 4]]).html.markup
         XCTAssertTrue(odd.contains("<tr><th>class 2</th><td class=\"number\">3</td>"), odd)
+    }
+
+    func testRewritingAFolderLeavesOnlyThePicturesOfTheNewPage() throws {
+        let images = try ReportFixtures.images(["a.jpg", "b.jpg", "c.jpg"], in: folder)
+        let first = try ReportFolder(path: folder + "/report")
+        try first.write(ReportPage(title: "three", sections: [Section(id: "g", title: "G", Gallery(images: images.map { ($0, "") }, folder: first).html)]))
+        try AtomicFile.write("keep", to: folder + "/report/images/notes.txt")
+        let second = try ReportFolder(path: folder + "/report")
+        try second.write(ReportPage(title: "one", sections: [Section(id: "g", title: "G", Gallery(images: [(images[2], "")], folder: second).html)]))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder + "/report/images").sorted(), ["0001.jpg", "notes.txt"])
     }
 
     func testUnreadableImageIsSaidNotBroken() throws {
