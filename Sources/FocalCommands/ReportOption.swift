@@ -3,7 +3,7 @@ import FocalReport
 
 /// `--report DIR`, shared by the commands that produce results.
 struct ReportOption: ParsableArguments {
-    @Option(name: .customLong("report"), help: "Write an HTML report (DIR/index.html and DIR/images/) into this folder.")
+    @Option(name: .customLong("report"), help: ArgumentHelp("Write an HTML report (DIR/index.html and DIR/images/) into this folder.", valueName: "DIR"))
     var folder: String?
 
     /// Builds the page with the folder (for its pictures), writes it, and says
