@@ -59,7 +59,7 @@ struct Evaluate: ParsableCommand {
 
 /// "0.812 [0.771, 0.850]".
 func interval(_ i: FocalTraining.Interval) -> String {
-    "\(number(i.estimate)) [\(number(i.lower)), \(number(i.upper))]"
+    Format.interval(i)
 }
 
 /// The test samples of a dataset (its test split, else all of it), embedded.

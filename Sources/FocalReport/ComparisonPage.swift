@@ -36,8 +36,17 @@ public enum ComparisonPage {
             id: "comparison-" + Format.slug(c.concept), title: "\(c.concept): A against B",
             metrics.html, .paragraph(test),
             .heading(3, "Fixed by B (\(c.fixed.count): wrong with A, right with B)"),
-            Gallery(images: c.fixed.map { ($0, "fixed") }, folder: folder, emptyText: "none fixed").html,
+            flipped(c.fixed, note: "fixed", folder: folder),
             .heading(3, "Broken by B (\(c.broken.count): right with A, wrong with B)"),
-            Gallery(images: c.broken.map { ($0, "broken") }, folder: folder, emptyText: "none broken").html)
+            flipped(c.broken, note: "broken", folder: folder))
+    }
+
+    /// Flipped images shown as thumbnails, at most this many per gallery (the rest are counted).
+    public static let galleryLimit = 48
+
+    static func flipped(_ paths: [String], note: String, folder: ReportFolder) -> HTML {
+        let gallery = Gallery(images: paths.prefix(galleryLimit).map { ($0, note) }, folder: folder, emptyText: "none \(note)").html
+        guard paths.count > galleryLimit else { return gallery }
+        return gallery + .paragraph(HTML("… and \(paths.count - galleryLimit) more (focal compare --json lists them all)."), class: "muted")
     }
 }

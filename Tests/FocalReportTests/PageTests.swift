@@ -82,6 +82,11 @@ final class PageTests: XCTestCase {
         XCTAssertTrue(text.contains("Fixed by B (2: wrong with A, right with B)"))
         XCTAssertTrue(text.contains("1 image right only with A, 2 right only with B"))
         XCTAssertEqual(Self.imageSources(text).count, 3)
+        // Many flips: the first 48 as thumbnails (one picture file for the one image), the rest counted.
+        let many = ComparisonPage.sections(ReportFixtures.comparison(concept: "veil", fixed: Array(repeating: images[0], count: 50), broken: []),
+                                           folder: report)[1].content.markup
+        XCTAssertEqual(Self.imageSources(many).count, 48)
+        XCTAssertTrue(many.contains("… and 2 more"))
 
         let explanation = ExplanationPage.sections([try ReportFixtures.explanation(image: images[0], concept: "veil", regionName: "tulle")],
                                                    folder: report)
