@@ -61,6 +61,9 @@ let package = Package(
         .target(name: "FocalExplain", dependencies: ["FocalConcepts", "FocalDatasets", "FocalBackbone", "FocalImages", "FocalFiles"],
                 swiftSettings: release),
 
+        .target(name: "FocalAdvice", dependencies: ["FocalExplain", "FocalConcepts", "FocalDatasets", "FocalTraining", "FocalBackbone", "FocalImages"],
+                swiftSettings: release),
+
         // Reports: self-contained HTML pages of evaluations, comparisons and explanations.
         .target(name: "FocalReport", dependencies: ["FocalConcepts", "FocalExplain", "FocalImages", "FocalFiles", "FocalTraining"]),
         // For tests: renders a report page in headless Chromium and reads its self-check.
@@ -68,7 +71,7 @@ let package = Package(
 
         // The command line.
         .target(name: "FocalCommands", dependencies: [
-            "FocalBackbone", "FocalImages", "FocalFiles", "FocalScenes", "FocalTraining", "FocalDatasets", "FocalConcepts", "FocalExplain",
+            "FocalBackbone", "FocalImages", "FocalFiles", "FocalScenes", "FocalTraining", "FocalDatasets", "FocalConcepts", "FocalExplain", "FocalAdvice",
             "FocalReport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -89,6 +92,7 @@ let package = Package(
         .testTarget(name: "FocalDatasetsTests", dependencies: ["FocalDatasets", "FocalImages", "FocalFiles", "FocalBackbone"]),
         .testTarget(name: "FocalScenesTests", dependencies: ["FocalScenes", "FocalImages", "FocalBackbone", "FocalTraining"]),
         .testTarget(name: "FocalTrainingTests", dependencies: ["FocalTraining"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "FocalAdviceTests", dependencies: ["FocalAdvice", "FocalConcepts", "FocalDatasets", "FocalTraining", "FocalBackbone"]),
         .testTarget(name: "FocalCommandsTests", dependencies: ["FocalCommands", "FocalBackbone", "FocalFiles", "FocalBrowserCheck"]),
         .testTarget(name: "FocalReportTests", dependencies: [
             "FocalReport", "FocalBrowserCheck", "FocalConcepts", "FocalExplain", "FocalTraining", "FocalImages", "FocalFiles",

@@ -61,21 +61,26 @@ struct Compare: ParsableCommand {
             try reportOption.write(json: true) { ComparisonPage.page(report, folder: $0) }
             return
         }
-        print("A: \(trainA) (\(report.a.trainingSamples) training images, revision \(report.a.revision.prefix(12)))")
-        print("B: \(trainB) (\(report.b.trainingSamples) training images, revision \(report.b.revision.prefix(12)))")
-        print("test: \(test) (\(report.samples) images)")
-        for c in report.concepts {
-            print("\n\(c.concept)")
-            print("  metric                      A        B     B − A [95% interval]")
-            for m in c.metrics {
-                print("  " + m.name.padding(toLength: 22, withPad: " ", startingAt: 0)
-                      + "  \(number(m.a))    \(number(m.b))    \(number(m.difference.estimate)) [\(number(m.difference.lower)), \(number(m.difference.upper))]")
-            }
-            print("  McNemar: \(c.mcnemar.onlyA) right only in A, \(c.mcnemar.onlyB) right only in B, exact p = \(number(c.mcnemar.pValue, digits: 4))")
-            print("  fixed by B: \(c.fixed.count)   broken by B: \(c.broken.count)")
-            for path in c.fixed.prefix(5) { print("    fixed   \(path)") }
-            for path in c.broken.prefix(5) { print("    broken  \(path)") }
-        }
+        printComparison(report)
         try reportOption.write(json: false) { ComparisonPage.page(report, folder: $0) }
+    }
+}
+
+/// The side-by-side table `focal compare` prints (also printed by `focal advise --verify`).
+func printComparison(_ report: ComparisonReport) {
+    print("A: \(report.a.dataset) (\(report.a.trainingSamples) training images, revision \(report.a.revision.prefix(12)))")
+    print("B: \(report.b.dataset) (\(report.b.trainingSamples) training images, revision \(report.b.revision.prefix(12)))")
+    print("test: \(report.test) (\(report.samples) images)")
+    for c in report.concepts {
+        print("\n\(c.concept)")
+        print("  metric                      A        B     B − A [95% interval]")
+        for m in c.metrics {
+            print("  " + m.name.padding(toLength: 22, withPad: " ", startingAt: 0)
+                  + "  \(number(m.a))    \(number(m.b))    \(number(m.difference.estimate)) [\(number(m.difference.lower)), \(number(m.difference.upper))]")
+        }
+        print("  McNemar: \(c.mcnemar.onlyA) right only in A, \(c.mcnemar.onlyB) right only in B, exact p = \(number(c.mcnemar.pValue, digits: 4))")
+        print("  fixed by B: \(c.fixed.count)   broken by B: \(c.broken.count)")
+        for path in c.fixed.prefix(5) { print("    fixed   \(path)") }
+        for path in c.broken.prefix(5) { print("    broken  \(path)") }
     }
 }

@@ -30,6 +30,19 @@ public struct CropGeometry: Sendable, Equatable {
         return Region.Box(x: max(0, x0), y: max(0, y0), width: max(1, x1 - max(0, x0)), height: max(1, y1 - max(0, y0)))
     }
 
+    /// A box in original pixels, on the 224×224 input (clipped to it; empty
+    /// when the box lies outside the centre crop).
+    public func toCrop(_ box: Region.Box) -> GridBox {
+        let sx = Double(resizedWidth) / Double(originalWidth), sy = Double(resizedHeight) / Double(originalHeight)
+        let side = Preprocessing.cropSize
+        func clip(_ v: Int) -> Int { min(side, max(0, v)) }
+        let x0 = clip(Int((Double(box.x) * sx).rounded(.down)) - left)
+        let y0 = clip(Int((Double(box.y) * sy).rounded(.down)) - top)
+        let x1 = clip(Int((Double(box.x + box.width) * sx).rounded(.up)) - left)
+        let y1 = clip(Int((Double(box.y + box.height) * sy).rounded(.up)) - top)
+        return GridBox(rows: y0..<max(y0, y1), columns: x0..<max(x0, x1))
+    }
+
     /// The whole 224×224 input, in original pixels.
     public var cropBox: Region.Box {
         toOriginal(GridBox(rows: 0..<Preprocessing.cropSize, columns: 0..<Preprocessing.cropSize))

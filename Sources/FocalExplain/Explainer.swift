@@ -24,12 +24,17 @@ public struct Explainer {
     public let model: HeadModel
     public let preprocessing: Preprocessing
     public var options: Options
+    /// More concepts to name regions with (source "concept"), e.g. a head
+    /// trained on the dataset's other labels when the model knows only one.
+    public var namer: HeadModel?
 
-    public init(backbone: Backbone, model: HeadModel, preprocessing: Preprocessing = Preprocessing(), options: Options = Options()) {
+    public init(backbone: Backbone, model: HeadModel, preprocessing: Preprocessing = Preprocessing(), options: Options = Options(),
+                namer: HeadModel? = nil) {
         self.backbone = backbone
         self.model = model
         self.preprocessing = preprocessing
         self.options = options
+        self.namer = namer
     }
 
     /// Log-odds of concept `c` for an embedding: the score occlusion measures
@@ -90,6 +95,8 @@ public struct Explainer {
         let cropEmbeddings = backbone.network.embed(crops)
         let cropConcepts = crops.isEmpty ? [] : model.predictProbabilities(FeatureMatrix(cropEmbeddings))
         let k = model.concepts.count
+        let namerConcepts = namer.map { $0.concepts.filter { !model.concepts.contains($0) } } ?? []
+        let namerScores = crops.isEmpty || namer == nil ? [] : namer!.predictProbabilities(FeatureMatrix(cropEmbeddings))
         var regions: [Explanation.EvidenceRegion] = []
         var focal = false
         for (i, component) in components.enumerated() {
@@ -99,8 +106,12 @@ public struct Explainer {
                 names.append(.init(name: a.concept, source: "annotation", score: a.box.overlap(box)))
             }
             names.sort { $0.score > $1.score }
-            let conceptNames = (0..<k).map { (model.concepts[$0], cropConcepts[i * k + $0]) }
-                .filter { $0.1 >= 0.5 }.sorted { $0.1 > $1.1 }
+            var scored = (0..<k).map { (model.concepts[$0], cropConcepts[i * k + $0]) }
+            if let namer {
+                let m = namer.concepts.count
+                scored += namerConcepts.map { ($0, namerScores[i * m + namer.concepts.firstIndex(of: $0)!]) }
+            }
+            let conceptNames = scored.filter { $0.1 >= 0.5 }.sorted { $0.1 > $1.1 }
             names += conceptNames.map { .init(name: $0.0, source: "concept", score: $0.1) }
             names += backbone.topClasses(embedding: cropEmbeddings[i], k: 2).map { .init(name: $0.label, source: "imagenet", score: $0.probability) }
             // The concept's own evidence: its annotation, or (without annotations) the crop alone scores it.

@@ -21,6 +21,16 @@ public enum BLAS {
                     Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
+    /// AᵀA for a row-major m×n float64 matrix A: the n×n Gram matrix (LAPACK
+    /// wants it whole, so dsyrk's upper triangle is mirrored into the lower).
+    public static func gram(_ a: [Double], rows m: Int, columns n: Int) -> [Double] {
+        precondition(a.count == m * n)
+        var c = [Double](repeating: 0, count: n * n)
+        cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(n), Int32(m), 1, a, Int32(n), 0, &c, Int32(n))
+        for i in 0..<n { for j in 0..<i { c[i * n + j] = c[j * n + i] } }
+        return c
+    }
+
     /// Solves A·X = B in place for symmetric positive-definite A (n×n), B n×nrhs,
     /// both column-major, in float64 (LAPACK dposv). Returns LAPACK's `info`:
     /// 0 on success, > 0 when A is not positive definite.

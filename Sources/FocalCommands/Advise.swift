@@ -1,0 +1,171 @@
+import ArgumentParser
+import FocalAdvice
+import FocalConcepts
+import FocalDatasets
+import FocalFiles
+import FocalTraining
+import Foundation
+
+/// `focal advise`: what in the training data taught a false positive, and the fix.
+struct Advise: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Find the training data behind a false positive, propose a narrower training set, and prove it.",
+        discussion: """
+            Explains the false positive (--image, or the worst one the model makes on --eval), counts which \
+            elements co-occur with the concept in its positives, checks whether each positive is *of* the \
+            concept (its own region carries the score) or shows it in passing, ranks training images by their \
+            exact influence on the false positive's score, and searches --pool for counter-examples: photos \
+            with the driving elements and without the concept. --write saves the proposal as a new manifest \
+            (the old one is never touched); --verify TEST trains both revisions identically and compares them.
+            """)
+
+    @Option(help: "The model file (from focal train).")
+    var model: String
+
+    @Option(help: "The training dataset the model was trained on (a manifest or dataset folder).")
+    var data: String
+
+    @Option(help: "A false-positive image to explain.")
+    var image: String?
+
+    @Option(name: .customLong("eval"), help: "A test dataset: its false positives are the ones to explain.")
+    var evaluation: String?
+
+    @Option(help: "The concept (default: the model's only concept, or the one with most false positives).")
+    var concept: String?
+
+    @Option(help: "Photos to search for counter-examples: a folder or a manifest (its pool split, if it has one).")
+    var pool: String?
+
+    @Option(help: "Write the proposal as a new manifest here.")
+    var write: String?
+
+    @Option(help: "Compare the old and the written revision on this test set.")
+    var verify: String?
+
+    @Option(help: "Propose at most this many counter-examples.")
+    var maxAdditions = 100
+
+    @Option(help: "A positive is focal when its own region carries at least this share of the score.")
+    var focalThreshold = 0.5
+
+    @Flag(help: "Print the advice as JSON.")
+    var json = false
+
+    @OptionGroup var backboneOptions: BackboneOptions
+
+    func validate() throws {
+        guard (image == nil) != (evaluation == nil) else { throw ValidationError("give exactly one of --image and --eval") }
+        if verify != nil && write == nil { throw ValidationError("--verify needs --write (the revision to verify)") }
+        guard focalThreshold > 0 && focalThreshold < 1 else { throw ValidationError("--focal-threshold must be between 0 and 1") }
+    }
+
+    func run() throws {
+        let featurizer = try backboneOptions.featurizer()
+        let head = try HeadModel.load(model, backbone: featurizer.backbone)
+        let training = try Dataset.open(data)
+        training.issues.forEach { warn($0.description) }
+        if let write { try refuseOverwriting(training, with: write) }
+
+        let (concept, targets) = try falsePositives(head, training: training, featurizer: featurizer)
+        let poolSamples = try pool.map { try Self.poolSamples($0, excluding: training, concept: concept) }
+        var advisor = try Advisor(featurizer: featurizer, model: head, concept: concept)
+        advisor.maximumAdditions = maxAdditions
+        advisor.focalThreshold = focalThreshold
+        var progress: Progress?
+        var stage = ""
+        advisor.progress = { label, done, total in
+            if label != stage { progress?.finish(); progress = Progress(label, total: total); stage = label }
+            progress?.set(done)
+        }
+        var advice = try advisor.advise(training: training, falsePositives: targets, pool: poolSamples, modelPath: model)
+        progress?.finish()
+
+        if let write {
+            guard !advice.proposal.isEmpty else {
+                throw ValidationError("nothing to change, so no manifest was written")
+            }
+            let revision = advice.proposal.revision(of: training, pool: poolSamples ?? [])
+            try revision.write(to: write)
+            advice.revision = write
+            if let verify {
+                let test = try Dataset.open(verify)
+                let written = try Dataset.open(write)
+                let check = Progress("verifying", total: 7)
+                advice.verification = try Verification.run(
+                    old: training, revision: written, proposal: advice.proposal, pool: poolSamples ?? [], test: test,
+                    testPath: verify, drivers: advice.drivers, featurizer: featurizer) { _ in check.advance() }
+                check.finish()
+            }
+        }
+        if json { print(try jsonText(advice)) } else { AdvicePrinter(advice: advice).print() }
+    }
+
+    /// The concept and its false positives: the one image given, or every false
+    /// positive on the evaluation set, worst first.
+    func falsePositives(_ head: HeadModel, training: Dataset, featurizer: Featurizer) throws -> (String, [Sample]) {
+        if let image {
+            var known = training.samples
+            if let verify { known += (try? Dataset.open(verify, checkImages: false))?.samples ?? [] }
+            let sample = known.first { $0.path == image || $0.image == image } ?? Sample(image: image, path: image)
+            guard FileManager.default.fileExists(atPath: sample.path) else { throw ValidationError("\(image): no such file") }
+            let name = try concept ?? onlyConcept(head, hint: "pass --concept")
+            return (name, [sample])
+        }
+        let test = try Dataset.open(evaluation!)
+        test.issues.forEach { warn($0.description) }
+        let data = try testFeatures(test, concepts: head.concepts, featurizer: featurizer)
+        let predicted = head.predict(data.features), p = head.predictProbabilities(data.features)
+        let k = head.concepts.count
+        func wrong(_ c: Int) -> [Int] {
+            data.samples.indices.filter { data.labels[$0, c] == .negative && predicted[$0, c] == .positive }
+                .sorted { p[$0 * k + c] > p[$1 * k + c] }
+        }
+        let c: Int
+        if let concept {
+            guard let index = head.concepts.firstIndex(of: concept) else {
+                throw ValidationError("the model has no concept '\(concept)' (it has \(head.concepts.joined(separator: ", ")))")
+            }
+            c = index
+        } else {
+            c = (0..<k).max { wrong($0).count < wrong($1).count }!
+        }
+        let rows = wrong(c)
+        guard !rows.isEmpty else {
+            throw ValidationError("\(evaluation!): '\(head.concepts[c])' has no false positive there; nothing to advise on")
+        }
+        return (head.concepts[c], rows.map { data.samples[$0] })
+    }
+
+    func onlyConcept(_ head: HeadModel, hint: String) throws -> String {
+        guard head.concepts.count == 1 else {
+            throw ValidationError("the model has several concepts (\(head.concepts.joined(separator: ", "))); \(hint)")
+        }
+        return head.concepts[0]
+    }
+
+    /// The old manifest is never overwritten.
+    func refuseOverwriting(_ training: Dataset, with path: String) throws {
+        let old = URL(fileURLWithPath: training.source).standardizedFileURL.resolvingSymlinksInPath().path
+        let new = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+        if old == new { throw ValidationError("\(path): that is the training manifest itself; write the revision to a new file") }
+    }
+
+    /// A pool's candidate photos: a manifest's pool split (else its rows outside
+    /// the test split), or every image in a folder without a manifest.
+    static func poolSamples(_ path: String, excluding training: Dataset, concept: String) throws -> [Sample] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw ValidationError("\(path): no such file or folder")
+        }
+        let hasManifest = ["manifest.csv", "manifest.jsonl"].contains { FileManager.default.fileExists(atPath: path + "/" + $0) }
+        if isDirectory.boolValue && !hasManifest {
+            let (files, missing) = ImageFiles.collect([path])
+            missing.forEach { warn($0.description) }
+            return files.map { Sample(image: $0, path: $0) }
+        }
+        let dataset = try Dataset.open(path)
+        let pool = dataset.samples(in: .pool)
+        return pool.isEmpty ? dataset.samples.filter { $0.split != .test } : pool
+    }
+}

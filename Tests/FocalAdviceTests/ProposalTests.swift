@@ -1,0 +1,84 @@
+import FocalAdvice
+import FocalDatasets
+import Foundation
+import XCTest
+
+/// The advisor's bookkeeping on small hand-made datasets.
+final class ProposalTests: XCTestCase {
+    func sample(_ name: String, _ positives: [String] = [], _ negatives: [String] = [], split: Split? = .train,
+                regions: [String] = []) -> Sample {
+        Sample(image: name, path: "/data/" + name, positives: positives, negatives: negatives, split: split,
+               regions: regions.map { Region(concept: $0, x: 0, y: 0, width: 4, height: 4) }, extra: ["note": name])
+    }
+
+    func testCoOccurrenceByHand() {
+        let samples = [
+            sample("a", ["cat", "sofa"]), sample("b", ["cat"], regions: ["sofa"]), sample("c", ["cat"]),
+            sample("d", [], ["cat"], regions: ["sofa"]), sample("e", ["dog"], ["cat"]), sample("f", [], ["cat"]),
+            sample("g", ["sofa"]),  // unlabelled for cat: counted on neither side
+        ]
+        let c = CoOccurrence(concept: "cat", samples: samples, evidence: ["sofa"])
+        XCTAssertEqual(c.positives, 3)
+        XCTAssertEqual(c.negatives, 3)
+        let sofa = c.elements.first { $0.name == "sofa" }!
+        XCTAssertEqual(sofa.inPositives, 2)
+        XCTAssertEqual(sofa.inNegatives, 1)
+        XCTAssertEqual(sofa.lift, (2.5 / 4) / (1.5 / 4), accuracy: 1e-12)
+        XCTAssertTrue(sofa.namedAsEvidence)
+        let dog = c.elements.first { $0.name == "dog" }!
+        XCTAssertEqual(dog.lift, (0.5 / 4) / (1.5 / 4), accuracy: 1e-12)
+        XCTAssertEqual(c.elements.map(\.name), ["sofa", "dog"])  // largest lift first
+        XCTAssertEqual(c.drivers(minimumLift: 1.5, minimumRate: 0.5).map(\.name), ["sofa"])
+    }
+
+    func testCounterExamplesNeedTheDriversAndNoConcept() {
+        let pool = [
+            sample("p1", split: .pool, regions: ["veil", "greenery"]),              // both annotated
+            sample("p2", split: .pool, regions: ["veil", "bouquet"]),               // shows the concept
+            sample("p3", split: .pool),                                             // model says veil+greenery
+            sample("p4", split: .pool),                                             // model says only veil
+            sample("p5", [], ["bouquet"], split: .pool),                            // labelled negative, model says both
+        ]
+        let scores: [String: [Double]] = ["veil": [0, 0.9, 0.8, 0.9, 0.7], "greenery": [0, 0.9, 0.6, 0.1, 0.9]]
+        let found = CounterExampleSearch(concept: "bouquet", drivers: ["veil", "greenery"]).find(pool: pool, scores: scores)
+        XCTAssertEqual(found.map { ($0.image as NSString).lastPathComponent }, ["p1", "p5", "p3"])
+        XCTAssertEqual(found.map(\.verified), [true, true, false])
+        XCTAssertEqual(found[0].score, 1)
+        XCTAssertEqual(found[2].score, 0.7, accuracy: 1e-12)
+        XCTAssertEqual(found[0].elements.map(\.source), ["annotation", "annotation"])
+    }
+
+    func testRevisionRemovesChangesAndAddsRowsKeepingColumns() throws {
+        let dataset = Dataset(source: "/data/manifest.csv", samples: [
+            sample("a.jpg", ["cat"]), sample("b.jpg", ["cat"]), sample("c.jpg", [], ["cat"]),
+            sample("t.jpg", ["cat"], split: .test), sample("p.jpg", split: .pool, regions: ["sofa"]),
+        ], extraColumns: ["note"])
+        let outside = sample("q.jpg", ["sofa"], split: nil)
+        let proposal = Proposal(
+            concept: "cat",
+            remove: [.init(image: "/data/b.jpg", reason: "context", contextShare: 0.8, influence: 0.1, elements: [])],
+            add: [.init(image: "/data/p.jpg", elements: [], score: 1, verified: true),
+                  .init(image: "/data/q.jpg", elements: [], score: 0.9, verified: false)])
+        let revision = proposal.revision(of: dataset, pool: [dataset.samples[4], outside])
+        XCTAssertEqual(revision.samples.map(\.image), ["a.jpg", "c.jpg", "t.jpg", "p.jpg", "q.jpg"])
+        XCTAssertEqual(revision.samples[3].split, .train)
+        XCTAssertEqual(revision.samples[3].negatives, ["cat"])
+        XCTAssertEqual(revision.samples[3].regions, dataset.samples[4].regions)
+        XCTAssertEqual(revision.samples[4].split, .train)
+        XCTAssertEqual(revision.samples[4].positives, ["sofa"])
+        XCTAssertEqual(revision.samples[4].negatives, ["cat"])
+        XCTAssertEqual(revision.extraColumns, ["note"])
+        XCTAssertEqual(revision.csv().split(separator: "\n").first, "image,positives,negatives,split,regions,note")
+        // Nothing in the original changed.
+        XCTAssertEqual(dataset.samples.count, 5)
+    }
+
+    func testSummaryInPlainWords() {
+        let proposal = Proposal(
+            concept: "bouquet",
+            remove: (0..<12).map { .init(image: "r\($0)", reason: "", contextShare: 0.7, influence: nil, elements: []) },
+            add: (0..<15).map { .init(image: "a\($0)", elements: [], score: 1, verified: true) })
+        XCTAssertEqual(proposal.summary(positives: 40, drivers: ["veil", "greenery"], notFocal: 12),
+                       "12 of 40 'bouquet' positives are photos where the bouquet is not the focal point: the score comes from veil/greenery; remove 12 of them and add 15 veil/greenery photos without a bouquet as negatives.")
+    }
+}
