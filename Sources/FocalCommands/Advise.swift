@@ -72,14 +72,10 @@ struct Advise: ParsableCommand {
         var advisor = try Advisor(featurizer: featurizer, model: head, concept: concept)
         advisor.maximumAdditions = maxAdditions
         advisor.focalThreshold = focalThreshold
-        var progress: Progress?
-        var stage = ""
-        advisor.progress = { label, done, total in
-            if label != stage { progress?.finish(); progress = Progress(label, total: total); stage = label }
-            progress?.set(done)
-        }
+        let progress = StagedProgress()
+        advisor.progress = { progress.update($0, done: $1, total: $2) }
         var advice = try advisor.advise(training: training, falsePositives: targets, pool: poolSamples, modelPath: model)
-        progress?.finish()
+        progress.finish()
 
         if let write {
             guard !advice.proposal.isEmpty else {
@@ -115,12 +111,8 @@ struct Advise: ParsableCommand {
         let test = try Dataset.open(evaluation!)
         test.issues.forEach { warn($0.description) }
         let data = try testFeatures(test, concepts: head.concepts, featurizer: featurizer)
-        let predicted = head.predict(data.features), p = head.predictProbabilities(data.features)
         let k = head.concepts.count
-        func wrong(_ c: Int) -> [Int] {
-            data.samples.indices.filter { data.labels[$0, c] == .negative && predicted[$0, c] == .positive }
-                .sorted { p[$0 * k + c] > p[$1 * k + c] }
-        }
+        func wrong(_ c: Int) -> [Int] { Evaluator.falsePositives(head, data, concept: c) }
         let c: Int
         if let concept {
             guard let index = head.concepts.firstIndex(of: concept) else {

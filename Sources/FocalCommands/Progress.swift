@@ -57,3 +57,21 @@ final class Progress {
         return "\(s / 3600)h\(String(format: "%02d", s / 60 % 60))m"
     }
 }
+
+/// A progress line for work in named stages (the advisor's): a new stage
+/// replaces the previous stage's line.
+final class StagedProgress {
+    private var current: Progress?
+    private var stage = ""
+
+    func update(_ label: String, done: Int, total: Int) {
+        if label != stage {
+            current?.finish()
+            current = Progress(label, total: total)
+            stage = label
+        }
+        current?.set(done)
+    }
+
+    func finish() { current?.finish() }
+}

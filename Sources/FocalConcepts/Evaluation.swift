@@ -79,6 +79,17 @@ public struct Evaluator {
         return Scores(probabilities: probabilities, decisions: predicted)
     }
 
+    /// Rows labelled negative for concept `c` (the model's index) on which the
+    /// model fires, highest score first: the false positives to explain.
+    public static func falsePositives(_ model: HeadModel, _ data: LabelledFeatures, concept c: Int) -> [Int] {
+        guard !data.samples.isEmpty, let t = data.concepts.firstIndex(of: model.concepts[c]) else { return [] }
+        let k = model.concepts.count
+        let scores = Self.scores(model, data)
+        return data.samples.indices
+            .filter { data.labels[$0, t] == .negative && scores.decisions[$0 * k + c] }
+            .sorted { scores.probabilities[$0 * k + c] > scores.probabilities[$1 * k + c] }
+    }
+
     public func evaluate(_ model: HeadModel, on data: LabelledFeatures, modelPath: String, datasetPath: String) -> EvaluationReport {
         let k = model.concepts.count
         let scores = Self.scores(model, data)

@@ -25,15 +25,13 @@ final class WeddingAdviceTests: XCTestCase {
 
     static let fixture: Fixture = {
         let backbone = try! Backbone.load()
-        let store = try! EmbeddingStore(path: NSTemporaryDirectory() + "focal-advice-\(UUID().uuidString).sqlite")
+        // One store per test process, shared with the other wedding tests (rows are keyed by content hash).
+        let store = try! EmbeddingStore(path: NSTemporaryDirectory() + "focal-tests-\(getpid()).sqlite")
         let featurizer = Featurizer(backbone: backbone, store: store)
         let dataset = try! Dataset.open(wedding)
         let model = try! ConceptTrainer(seed: 0, concepts: ["bouquet"]).train(dataset, featurizer: featurizer).model
         let test = try! LabelledFeatures(samples: dataset.samples(in: .test), concepts: ["bouquet"], featurizer: featurizer)
-        let p = model.predictProbabilities(test.features), decided = model.predict(test.features)
-        let falsePositives = test.samples.indices
-            .filter { test.labels[$0, 0] == .negative && decided[$0, 0] == .positive }
-            .sorted { p[$0] > p[$1] }.map { test.samples[$0] }
+        let falsePositives = Evaluator.falsePositives(model, test, concept: 0).map { test.samples[$0] }
         let pool = dataset.samples(in: .pool)
         let advice = try! Advisor(featurizer: featurizer, model: model, concept: "bouquet")
             .advise(training: dataset, falsePositives: falsePositives, pool: pool, modelPath: "rev1")

@@ -7,7 +7,8 @@ final class AdviseCommandTests: XCTestCase {
     static let wedding = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("datasets/wedding").path
     static let folder = NSTemporaryDirectory() + "focal-advise-\(UUID().uuidString)"
-    static let store = folder + "/store.sqlite"
+    /// One store per test process, shared with the other wedding tests (rows are keyed by content hash).
+    static let store = NSTemporaryDirectory() + "focal-tests-\(getpid()).sqlite"
     static let model = folder + "/bouquet.focal"
 
     override class func setUp() {
