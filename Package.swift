@@ -3,7 +3,7 @@ import PackageDescription
 
 /// Layers, each depending only on those above it in this list:
 /// native libraries (CBLAS, CJPEG, CPNG, _FocalCodecShims) → FocalNumerics, FocalImages
-/// → FocalBackbone → FocalCommands → the `focal` executable.
+/// → FocalBackbone → … → FocalReport → FocalCommands → the `focal` executable.
 /// Release builds of the numeric layers: no overflow traps in hot loops, and on
 /// x86-64 the Haswell instruction set (AVX2, FMA; every x86 server since 2013),
 /// without which SIMD multiply-adds become calls to a scalar fmaf.
@@ -64,9 +64,15 @@ let package = Package(
         .target(name: "FocalAdvice", dependencies: ["FocalExplain", "FocalConcepts", "FocalDatasets", "FocalTraining", "FocalBackbone", "FocalImages"],
                 swiftSettings: release),
 
+        // Reports: self-contained HTML pages of evaluations, comparisons and explanations.
+        .target(name: "FocalReport", dependencies: ["FocalConcepts", "FocalExplain", "FocalImages", "FocalFiles", "FocalTraining"]),
+        // For tests: renders a report page in headless Chromium and reads its self-check.
+        .target(name: "FocalBrowserCheck"),
+
         // The command line.
         .target(name: "FocalCommands", dependencies: [
             "FocalBackbone", "FocalImages", "FocalFiles", "FocalScenes", "FocalTraining", "FocalDatasets", "FocalConcepts", "FocalExplain", "FocalAdvice",
+            "FocalReport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "focal", dependencies: ["FocalCommands"]),
@@ -87,7 +93,10 @@ let package = Package(
         .testTarget(name: "FocalScenesTests", dependencies: ["FocalScenes", "FocalImages", "FocalBackbone", "FocalTraining"]),
         .testTarget(name: "FocalTrainingTests", dependencies: ["FocalTraining"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FocalAdviceTests", dependencies: ["FocalAdvice", "FocalConcepts", "FocalDatasets", "FocalTraining", "FocalBackbone"]),
-        .testTarget(name: "FocalCommandsTests", dependencies: ["FocalCommands", "FocalBackbone", "FocalFiles"]),
+        .testTarget(name: "FocalCommandsTests", dependencies: ["FocalCommands", "FocalBackbone", "FocalFiles", "FocalBrowserCheck"]),
+        .testTarget(name: "FocalReportTests", dependencies: [
+            "FocalReport", "FocalBrowserCheck", "FocalConcepts", "FocalExplain", "FocalTraining", "FocalImages", "FocalFiles",
+        ]),
     ],
     // Numeric kernels share raw buffers across worker threads by design; Swift 6's
     // strict Sendable checking cannot express that, so the package uses Swift 5 mode.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FocalConcepts
 import FocalDatasets
+import FocalReport
 import FocalTraining
 import Foundation
 
@@ -34,6 +35,8 @@ struct Compare: ParsableCommand {
     @Flag(help: "Print the comparison as JSON.")
     var json = false
 
+    @OptionGroup var reportOption: ReportOption
+
     @OptionGroup var backboneOptions: BackboneOptions
 
     func run() throws {
@@ -55,9 +58,11 @@ struct Compare: ParsableCommand {
                                                   sideB: side(trainB, outcomeB), test: testData, testPath: test)
         if json {
             print(try jsonText(report))
+            try reportOption.write(json: true) { ComparisonPage.page(report, folder: $0) }
             return
         }
         printComparison(report)
+        try reportOption.write(json: false) { ComparisonPage.page(report, folder: $0) }
     }
 }
 

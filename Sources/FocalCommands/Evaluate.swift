@@ -1,6 +1,7 @@
 import ArgumentParser
 import FocalConcepts
 import FocalDatasets
+import FocalReport
 import FocalTraining
 import Foundation
 
@@ -22,6 +23,8 @@ struct Evaluate: ParsableCommand {
     @Option(help: "Bootstrap resamples for the intervals.")
     var bootstrap = 1000
 
+    @OptionGroup var reportOption: ReportOption
+
     @OptionGroup var backboneOptions: BackboneOptions
 
     func run() throws {
@@ -36,6 +39,7 @@ struct Evaluate: ParsableCommand {
         } else {
             printReport(report)
         }
+        try reportOption.write(json: json) { EvaluationPage.page(report, folder: $0) }
     }
 
     func printReport(_ r: EvaluationReport) {
@@ -55,7 +59,7 @@ struct Evaluate: ParsableCommand {
 
 /// "0.812 [0.771, 0.850]".
 func interval(_ i: FocalTraining.Interval) -> String {
-    "\(number(i.estimate)) [\(number(i.lower)), \(number(i.upper))]"
+    Format.interval(i)
 }
 
 /// The test samples of a dataset (its test split, else all of it), embedded.

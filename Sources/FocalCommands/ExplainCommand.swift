@@ -5,6 +5,7 @@ import FocalDatasets
 import FocalExplain
 import FocalFiles
 import FocalImages
+import FocalReport
 import FocalTraining
 import Foundation
 
@@ -56,6 +57,8 @@ struct Explain: ParsableCommand {
 
     @Flag(help: "Print the JSON document(s) on stdout.")
     var json = false
+
+    @OptionGroup var reportOption: ReportOption
 
     @OptionGroup var backboneOptions: BackboneOptions
 
@@ -114,6 +117,7 @@ struct Explain: ParsableCommand {
             if json { print(try jsonText(e)) } else { print(e.summary) }
         }
         if let out, !json { print("wrote \(explanations.count * 2) files to \(out)") }
+        try reportOption.write(json: json) { ExplanationPage.page(explanations, folder: $0) }
     }
 
     /// Region labels for the image from `--data`, or from a manifest.csv up to three folders above it.

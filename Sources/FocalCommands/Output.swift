@@ -1,3 +1,4 @@
+import FocalReport
 import Foundation
 
 /// JSON for scripts: snake_case keys, sorted, NaN written as null-free "nan".
@@ -9,9 +10,9 @@ func jsonText<T: Encodable>(_ value: T, pretty: Bool = true) throws -> String {
     return String(decoding: try encoder.encode(value), as: UTF8.self)
 }
 
-/// A number for people: 3 decimals, or "—" when undefined.
+/// A number for people: 3 decimals, or "—" when undefined (as the HTML reports write it).
 func number(_ x: Double, digits: Int = 3) -> String {
-    x.isFinite ? String(format: "%.\(digits)f", x) : "—"
+    Format.number(x, digits: digits)
 }
 
 /// Creates the folder a file will be written into.

@@ -26,6 +26,21 @@ public struct EvaluationReport: Codable, Sendable {
         /// Negatives scored highest, then positives scored lowest (at most 10 each).
         public var worstFalsePositives: [Example]
         public var worstFalseNegatives: [Example]
+        /// The points behind AP, ROC AUC and the calibration error, for plots.
+        public var curves: Curves? = nil
+    }
+
+    /// Precision-recall and ROC points per distinct score, and the calibration bins.
+    public struct Curves: Codable, Sendable {
+        public var precisionRecall: [Metrics.CurvePoint]
+        public var roc: [Metrics.CurvePoint]
+        public var calibration: [Metrics.CalibrationBin]
+
+        public init(scores: [Double], actual: [Bool]) {
+            precisionRecall = Metrics.precisionRecallCurve(scores: scores, actual: actual)
+            roc = Metrics.rocCurve(scores: scores, actual: actual)
+            calibration = Metrics.calibrationBins(confidences: scores, outcomes: actual)
+        }
     }
 
     public var model: String
@@ -108,7 +123,8 @@ public struct Evaluator {
                 accuracy: perLabel[name]!,
                 calibrationError: known.isEmpty ? .nan : Metrics.expectedCalibrationError(confidences: p, outcomes: actual),
                 worstFalsePositives: falsePositives.prefix(worstCount).map { .init(image: data.samples[known[$0]].path, score: p[$0]) },
-                worstFalseNegatives: falseNegatives.prefix(worstCount).map { .init(image: data.samples[known[$0]].path, score: p[$0]) }))
+                worstFalseNegatives: falseNegatives.prefix(worstCount).map { .init(image: data.samples[known[$0]].path, score: p[$0]) },
+                curves: .init(scores: p, actual: actual)))
         }
         // Exact match: every known label of a sample decided right.
         let rightRow: [Bool] = (0..<data.samples.count).map { i in

@@ -97,21 +97,10 @@ public enum Metrics {
     /// whether the sample is positive; for an exclusive model, the top
     /// probability and whether the top concept is right (top-label ECE).
     public static func expectedCalibrationError(confidences: [Double], outcomes: [Bool], bins: Int = 10) -> Double {
-        precondition(confidences.count == outcomes.count && bins > 0)
         guard !outcomes.isEmpty else { return .nan }
-        var count = [Int](repeating: 0, count: bins)
-        var confidence = [Double](repeating: 0, count: bins), hits = [Double](repeating: 0, count: bins)
-        for (p, o) in zip(confidences, outcomes) {
-            let b = min(max(Int(p * Double(bins)), 0), bins - 1)
-            count[b] += 1
-            confidence[b] += p
-            if o { hits[b] += 1 }
+        return calibrationBins(confidences: confidences, outcomes: outcomes, bins: bins).reduce(0) { ece, bin in
+            ece + Double(bin.count) / Double(outcomes.count) * abs(bin.observedFrequency - bin.meanConfidence)
         }
-        var ece = 0.0
-        for b in 0..<bins where count[b] > 0 {
-            ece += abs(hits[b] - confidence[b]) / Double(outcomes.count)
-        }
-        return ece
     }
 }
 

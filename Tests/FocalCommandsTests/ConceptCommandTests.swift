@@ -59,14 +59,30 @@ final class ConceptCommandTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(f1["upper"] as! Double, f1["estimate"] as! Double)
         XCTAssertFalse((metrics["worst_false_positives"] as! [[String: Any]]).isEmpty)
 
+        // The HTML report: the same evaluation, a thumbnail per worst mistake in the JSON.
+        let evaluationReport = folder + "/evaluation-report"
+        let withReport = try focal(["evaluate", "--model", model, Self.wedding, "--report", evaluationReport])
+        XCTAssertEqual(withReport.status, 0, withReport.stderr)
+        XCTAssertTrue(withReport.stdout.hasSuffix("report: \(evaluationReport)/index.html\n"), withReport.stdout)
+        let mistakes = (metrics["worst_false_positives"] as! [[String: Any]]).count + (metrics["worst_false_negatives"] as! [[String: Any]]).count
+        try assertReport(in: evaluationReport, sections: ["evaluation-summary", "evaluation-bouquet"], images: mistakes,
+                         screenshot: "evaluate-wedding.png")
+        // Curves in the JSON: the last precision-recall point has recall 1; the ROC curve ends at (1, 1).
+        let curves = metrics["curves"] as! [String: Any]
+        XCTAssertEqual((curves["precision_recall"] as! [[String: Any]]).last?["x"] as? Double, 1)
+        XCTAssertEqual((curves["roc"] as! [[String: Any]]).last?["y"] as? Double, 1)
+        XCTAssertEqual((curves["calibration"] as! [[String: Any]]).map { $0["count"] as! Int }.reduce(0, +),
+                       (metrics["positives"] as! Int) + (metrics["negatives"] as! Int))
+
         // Compare revision 1 with a revision whose positives all have a bouquet as the focal point.
         // (Image paths made absolute, so the new manifest can live anywhere.)
         let rows = csv.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
         let narrowed = [rows[0]] + rows.dropFirst().filter { !($0.contains(",train,") && $0.hasSuffix(",incidental")) }
             .map { Self.wedding + "/" + $0 }
         try AtomicFile.write(narrowed.joined(separator: "\n") + "\n", to: folder + "/narrowed.csv")
+        let comparisonReport = folder + "/comparison-report"
         let compare = try focal(["compare", Self.wedding, folder + "/narrowed.csv",
-                                 "--test", Self.wedding, "--concept", "bouquet", "--json"])
+                                 "--test", Self.wedding, "--concept", "bouquet", "--json", "--report", comparisonReport])
         XCTAssertEqual(compare.status, 0, compare.stderr)
         let comparison = try object(compare.stdout)
         XCTAssertEqual(comparison["samples"] as? Int, 200)
@@ -80,6 +96,10 @@ final class ConceptCommandTests: XCTestCase {
         let mcnemar = c["mcnemar"] as! [String: Any]
         XCTAssertEqual((c["fixed"] as! [String]).count, mcnemar["only_b"] as? Int)
         XCTAssertEqual((c["broken"] as! [String]).count, mcnemar["only_a"] as? Int)
+        // The report names its page on stderr (stdout is JSON) and shows every flipped image.
+        XCTAssertTrue(compare.stderr.contains("report: \(comparisonReport)/index.html"), compare.stderr)
+        try assertReport(in: comparisonReport, sections: ["comparison-revisions", "comparison-bouquet"],
+                         images: (c["fixed"] as! [String]).count + (c["broken"] as! [String]).count, screenshot: "compare-wedding.png")
     }
 
     func testOwnFeaturesAndBadInputs() throws {

@@ -18,7 +18,8 @@ final class ExplainCommandTests: XCTestCase {
         let row = csv.split(separator: "\n").first { $0.contains(",test,") && $0.hasPrefix("images/test/") && $0.contains(",wedding,") && !$0.split(separator: ",")[1].contains("bouquet") }!
         let image = wedding + "/" + row.split(separator: ",")[0]
         let out = folder + "/explanations"
-        let run = try runFocal(["explain", "--model", model, image, "--concept", "bouquet", "--out", out, "--json"], store: store)
+        let report = folder + "/report"
+        let run = try runFocal(["explain", "--model", model, image, "--concept", "bouquet", "--out", out, "--json", "--report", report], store: store)
         XCTAssertEqual(run.status, 0, run.stderr)
         let doc = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
         for key in ["image", "concept", "score", "settings", "heatmap", "regions", "focal"] { XCTAssertNotNil(doc[key], key) }
@@ -28,6 +29,9 @@ final class ExplainCommandTests: XCTestCase {
         XCTAssertFalse(regions.isEmpty)
         let shares = regions.map { $0["share"] as! Double }
         XCTAssertEqual(shares, shares.sorted(by: >))
+        // The report: one section for this image and concept, with its heatmap picture.
+        let imageStem = ((image as NSString).lastPathComponent as NSString).deletingPathExtension
+        try assertReport(in: report, sections: ["explanation-\(imageStem)-bouquet"], images: 1, screenshot: "explain-wedding.png")
         for r in regions {
             let box = r["box"] as! [Int]
             XCTAssertTrue(box[0] >= 0 && box[1] >= 0 && box[0] + box[2] <= 256 && box[1] + box[3] <= 256, "\(box)")

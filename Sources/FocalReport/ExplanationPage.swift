@@ -1,0 +1,60 @@
+import FocalExplain
+import FocalImages
+import Foundation
+
+/// The report of `focal explain`: per explained concept, the heatmap picture
+/// with the evidence regions (FocalExplain's `ExplanationPicture`), the regions
+/// with their names, and whether the photo is of the concept or of its context.
+public enum ExplanationPage {
+    public static func page(_ explanations: [Explanation], folder: ReportFolder) -> ReportPage {
+        let images = Array(Set(explanations.map(\.image))).sorted()
+        return ReportPage(title: "Explanation: \(explanations.map(\.concept).joined(separator: ", "))",
+                          subtitle: images.joined(separator: ", "), sections: sections(explanations, folder: folder))
+    }
+
+    /// Ids: "explanation-<image stem>-<concept>", both slugged.
+    public static func sections(_ explanations: [Explanation], folder: ReportFolder) -> [Section] {
+        var decoded: [String: RGBImage] = [:]
+        return explanations.map { e in
+            if decoded[e.image] == nil { decoded[e.image] = try? ImageDecoder().decode(path: e.image) }
+            return section(e, image: decoded[e.image], folder: folder)
+        }
+    }
+
+    /// One explanation; `image` is the explained photo (nil when unreadable: the section says so).
+    public static func section(_ e: Explanation, image: RGBImage?, folder: ReportFolder) -> Section {
+        let stem = ((e.image as NSString).lastPathComponent as NSString).deletingPathExtension
+        let picture: HTML
+        if let image, let source = try? folder.picture(ExplanationPicture.render(e, image: image)) {
+            picture = .element("figure", ["class": "picture"],
+                               .void("img", ["src": source, "alt": "heatmap of \(e.concept) over \(e.image)"]),
+                               .element("figcaption", [:], "Red: hiding these pixels lowers the score most. Boxes: the evidence regions, ranked."))
+        } else {
+            picture = .paragraph("(the image could not be read to draw the heatmap)", class: "muted")
+        }
+        let verdict = e.focal
+            ? "The \(e.concept) itself is among the evidence: the photo is of it."
+            : "No \(e.concept) among the top regions: the score comes from context."
+        return Section(
+            id: "explanation-" + Format.slug(stem) + "-" + Format.slug(e.concept), title: "\(e.concept) in \(stem)",
+            .paragraph(HTML("Image ") + .code(e.image) + HTML(": P(\(e.concept)) = \(Format.number(e.score, digits: 2)), threshold "
+                       + "\(Format.number(e.threshold, digits: 2)), " + (e.fires ? "fires." : "below its threshold."))),
+            .paragraph(.strong(verdict), class: "verdict"),
+            picture,
+            regions(e).html,
+            .paragraph(HTML("Occlusion: window \(e.settings.window), stride \(e.settings.stride), baseline \(e.settings.baseline), "
+                            + "mode \(e.settings.mode)" + (e.settings.segments.map { ", \($0) segments" } ?? "") + "."), class: "muted"))
+    }
+
+    /// Rank, box, share of the evidence, drop in log-odds, and each name with its source and score.
+    static func regions(_ e: Explanation) -> Table {
+        Table(caption: "evidence regions, largest share first", columns: ["rank", "box (x, y, w, h)", "share", "log-odds drop", "names (source, score)"],
+              rows: e.regions.enumerated().map { i, r in
+                  [.number(String(i + 1)), .number(r.box.map(String.init).joined(separator: ", ")), .number(Format.percent(r.share)),
+                   .number(Format.number(r.drop, digits: 2)),
+                   Table.Cell(r.names.isEmpty ? HTML("unnamed") : .list(r.names.map { n in
+                       HTML(n.name + " ") + .element("span", ["class": "muted"], HTML("(\(n.source), \(Format.number(n.score, digits: 2)))"))
+                   }))]
+              })
+    }
+}
