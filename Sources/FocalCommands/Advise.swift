@@ -3,6 +3,7 @@ import FocalAdvice
 import FocalConcepts
 import FocalDatasets
 import FocalFiles
+import FocalReport
 import FocalTraining
 import Foundation
 
@@ -52,6 +53,8 @@ struct Advise: ParsableCommand {
     @Flag(help: "Print the advice as JSON.")
     var json = false
 
+    @OptionGroup var reportOption: ReportOption
+
     @OptionGroup var backboneOptions: BackboneOptions
 
     func validate() throws {
@@ -95,6 +98,7 @@ struct Advise: ParsableCommand {
             }
         }
         if json { print(try jsonText(advice)) } else { AdvicePrinter(advice: advice).print() }
+        try reportOption.write(json: json) { AdvicePage.page(advice, folder: $0) }
     }
 
     /// The concept and its false positives: the one image given, or every false

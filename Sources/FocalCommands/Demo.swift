@@ -6,6 +6,7 @@ import FocalDatasets
 import FocalExplain
 import FocalFiles
 import FocalImages
+import FocalReport
 import FocalTraining
 import Foundation
 
@@ -84,12 +85,31 @@ struct Demo: ParsableCommand {
         }
         try AtomicFile.write(try jsonText(advice) + "\n", to: out + "/advice.json")
         try AtomicFile.write(try jsonText(evaluation) + "\n", to: out + "/evaluation.json")
-        steps.lap("write")
-
         let summary = DemoSummary(concept: concept, evaluation: evaluation, advice: advice, verification: verification,
                                   falsePositives: falsePositives.count, out: out, seconds: Date().timeIntervalSince(started))
+        let report = try Self.writeReport(summary, folder: out)
+        steps.lap("write")
+
         print(summary.text)
+        print("report: \(report)")
         if ProcessInfo.processInfo.environment["FOCAL_DEMO_TIMES"] != nil { warn(steps.description) }
+    }
+
+    /// One page, in the order of the story: the numbers, revision 1's
+    /// evaluation, the explained false positive, the advice, the proof.
+    static func writeReport(_ summary: DemoSummary, folder path: String) throws -> String {
+        let folder = try ReportFolder(path: path)
+        let advice = AdvicePage.sections(summary.advice, folder: folder)
+        let story = Section(id: "story", title: "The story in numbers",
+                            .list(summary.lines.map { HTML($0) }),
+                            .paragraph("Label what a photo is of, not what is in it.", class: "muted"))
+        let sections = [story]
+            + EvaluationPage.sections(summary.evaluation, folder: folder)
+            + advice.filter { $0.id.hasPrefix("explanation-") }
+            + advice.filter { !$0.id.hasPrefix("explanation-") }
+        return try folder.write(ReportPage(title: "Focal demo: teaching '\(summary.concept)', and why it was wrong",
+                                           subtitle: "trained on \(summary.advice.data); every figure measured in this run",
+                                           sections: sections))
     }
 
     /// datasets/wedding in the current folder, else beside the models folder.
@@ -125,7 +145,9 @@ struct DemoSummary {
     let out: String
     let seconds: Double
 
-    var text: String {
+    var text: String { (lines + ["Files in \(out) (\(String(format: "%.0f", seconds)) s)."]).joined(separator: "\n") }
+
+    var lines: [String] {
         let v = verification
         let scenes = v.drivers.joined(separator: "+")
         var lines: [String] = []
@@ -142,8 +164,7 @@ struct DemoSummary {
         let fpr = v.comparison.concepts.first?.metrics.first { $0.name == "false_positive_rate" }
         if let fpr { lines.append("False-positive rate on the whole test split: \(fixed(fpr.a)) → \(fixed(fpr.b)).") }
         lines.append("Accuracy: revision 1 \(fixed(v.before.accuracy)), revision 2 \(fixed(v.after.accuracy)); F1 \(fixed(v.before.f1)) → \(fixed(v.after.f1)).")
-        lines.append("Files in \(out) (\(String(format: "%.0f", seconds)) s).")
-        return lines.joined(separator: "\n")
+        return lines
     }
 
     func fixed(_ x: Double) -> String { x.isNaN ? "n/a" : String(format: "%.3f", x) }

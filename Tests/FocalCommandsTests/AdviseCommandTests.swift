@@ -27,9 +27,15 @@ final class AdviseCommandTests: XCTestCase {
         let manifest = Self.wedding + "/manifest.csv"
         let before = digest(manifest)
         let out = Self.folder + "/revision-2.csv"
-        let run = try focal(["advise", "--model", Self.model, "--data", Self.wedding,
-                             "--image", Self.wedding + "/images/test/000055.jpg", "--pool", Self.wedding, "--write", out, "--json"])
+        let report = Self.folder + "/advice-report"
+        let run = try focal(["advise", "--model", Self.model, "--data", Self.wedding, "--image", Self.wedding + "/images/test/000055.jpg",
+                             "--pool", Self.wedding, "--write", out, "--json", "--report", report])
         XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stderr.contains("report: \(report)/index.html"), run.stderr)
+        let page = try String(contentsOfFile: report + "/index.html", encoding: .utf8)
+        for id in ["advice-summary", "explanation-000055-bouquet", "advice-cooccurrence", "advice-focality", "advice-influence", "advice-proposal"] {
+            XCTAssertTrue(page.contains("<section id=\"\(id)\">"), id)
+        }
         XCTAssertEqual(digest(manifest), before, "the old manifest must not change")
         let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         XCTAssertEqual(json["concept"] as? String, "bouquet")

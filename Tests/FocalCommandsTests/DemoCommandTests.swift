@@ -1,3 +1,4 @@
+import FocalBrowserCheck
 import Foundation
 import XCTest
 
@@ -55,8 +56,40 @@ final class DemoCommandTests: XCTestCase {
         XCTAssertTrue(accuracy.contains(String(format: "revision 1 %.3f", accuracyBefore)), String(accuracy))
 
         // Revision 2 is a manifest that `focal train` accepts, beside the demo's other files.
-        for file in ["revision-1.focal", "revision-2.csv", "advice.json", "evaluation.json", "explanation.png"] {
+        for file in ["revision-1.focal", "revision-2.csv", "advice.json", "evaluation.json", "explanation.png", "index.html"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: Self.out + "/" + file), file)
         }
+        XCTAssertTrue(run.stdout.contains("report: \(Self.out)/index.html"), run.stdout)
+    }
+
+    /// The report tells the story in order, in a real browser: every section,
+    /// every picture decodes, no script error, no fetch (the page's policy forbids it).
+    func testTheDemoReportRendersInAHeadlessBrowser() throws {
+        XCTAssertEqual(Self.run.status, 0, Self.run.stderr)
+        let advice = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Self.out + "/advice.json"))) as? [String: Any])
+        let explained = try XCTUnwrap((advice["explanation"] as? [String: Any])?["image"] as? String)
+        let stem = ((explained as NSString).lastPathComponent as NSString).deletingPathExtension
+        let story = ["story", "evaluation-summary", "evaluation-bouquet", "explanation-\(stem)-bouquet", "advice-summary",
+                     "advice-cooccurrence", "advice-focality", "advice-influence", "advice-proposal", "advice-verification",
+                     "comparison-revisions"]
+        let html = try String(contentsOfFile: Self.out + "/index.html", encoding: .utf8)
+        let positions = story.map { html.range(of: "<section id=\"\($0)\">")?.lowerBound }
+        XCTAssertFalse(positions.contains(nil), "missing sections: \(zip(story, positions).filter { $0.1 == nil }.map(\.0))")
+        XCTAssertEqual(positions.compactMap { $0 }, positions.compactMap { $0 }.sorted(), "sections out of story order")
+        // Every picture in images/ is shown, and every picture shown is there.
+        let files = Set(try FileManager.default.contentsOfDirectory(atPath: Self.out + "/images").filter { !$0.hasPrefix(".") })
+        let regex = try NSRegularExpression(pattern: "src=\"images/([^\"]+)\"")
+        let shown = Set(regex.matches(in: html, range: NSRange(html.startIndex..., in: html)).map { (html as NSString).substring(with: $0.range(at: 1)) })
+        XCTAssertEqual(files, shown)
+        XCTAssertGreaterThanOrEqual(shown.count, 40)
+
+        let browser = HeadlessChromium()
+        guard browser.isInstalled else { throw XCTSkip("\(browser.executable) is not installed (apt-get install chromium)") }
+        let shot = CommandLineTests.repository.appendingPathComponent(".build/artifacts/focal-report/demo.png").path
+        let outcome = try PageCheck(browser: browser).check(page: Self.out + "/index.html", expectedSections: story,
+                                                            minimumImages: shown.count, screenshot: shot)
+        print("screenshot of the demo report: \(shot)")
+        XCTAssertEqual(outcome.problems, [], "the demo report did not render cleanly")
+        XCTAssertGreaterThanOrEqual(outcome.verdict?.svgs ?? 0, 3)
     }
 }
