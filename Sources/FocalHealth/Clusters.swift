@@ -18,10 +18,10 @@ public struct Clustering: Sendable, Equatable {
 public enum Clusters {
     /// Below this mean silhouette a set is one group. Kaufman & Rousseeuw read
     /// 0.26-0.50 as "weak structure, could be artificial" and above 0.50 as
-    /// "reasonable structure"; on centred backbone embeddings a concept made of
-    /// two unrelated kinds of scene scores well above 0.3, varied scenes of one
-    /// kind below 0.15 (see FocalHealthTests).
-    public static let minimumSilhouette = 0.3
+    /// "reasonable structure". Measured on centred embeddings of the shipped
+    /// scenes: every fruit concept of `apples` scores 0.20-0.32 at its best k,
+    /// a concept made of 60 apple scenes and 60 pint photos 0.62.
+    public static let minimumSilhouette = 0.5
     /// Larger sets are clustered on a seeded sample of this many rows (the
     /// silhouette costs n²), and every row then joins its nearest centre.
     public static let sampleLimit = 600

@@ -47,12 +47,17 @@ public struct Finding: Codable, Sendable, Equatable {
     /// Sub-groups of `images` where the finding has them: the clusters of a
     /// split concept, or duplicate pairs (each group's paths are one image and its twins).
     public var groups: [[String]]?
+    /// One number per image where the finding ranks by one: the out-of-fold
+    /// probability of the given label (mislabeled), the similarity to the
+    /// nearest training positive (narrow), P(target) (shift), the similarity
+    /// to the training twin (leakage).
+    public var scores: [Double]?
     /// Orders findings of the same severity: larger is worse (a share of
     /// images affected, an AUC above chance, ...).
     public var weight: Double
 
     public init(kind: FindingKind, severity: Severity, concept: String?, message: String, images: [String],
-                advice: String, groups: [[String]]? = nil, weight: Double) {
+                advice: String, groups: [[String]]? = nil, scores: [Double]? = nil, weight: Double) {
         self.kind = kind
         self.severity = severity
         self.concept = concept
@@ -60,11 +65,12 @@ public struct Finding: Codable, Sendable, Equatable {
         self.images = images
         self.advice = advice
         self.groups = groups
+        self.scores = scores
         self.weight = weight
     }
 
     enum CodingKeys: String, CodingKey {
-        case kind, severity, concept, message, images, advice, groups, weight
+        case kind, severity, concept, message, images, advice, groups, scores, weight
     }
 
     /// Every key is always present: `concept` is null for findings about images, not left out.
@@ -77,6 +83,7 @@ public struct Finding: Codable, Sendable, Equatable {
         try container.encode(images, forKey: .images)
         try container.encode(advice, forKey: .advice)
         try container.encodeIfPresent(groups, forKey: .groups)
+        try container.encodeIfPresent(scores, forKey: .scores)
         try container.encode(weight, forKey: .weight)
     }
 

@@ -90,9 +90,11 @@ public struct HealthCheck {
                 guard p.allSatisfy(\.isFinite) else { continue }
                 let flagged = ConfidentLearning.labelIssues(probabilities: p, given: positive)
                 issueCounts[concepts[c]] = flagged.count
+                let unflagged = Set(0..<rows.count).subtracting(flagged).sorted()
                 let report = LabelIssueReport(concept: concepts[c], labelled: rows.count, issues: flagged.map {
                     (paths[rows[$0]], positive[$0], ConfidentLearning.selfConfidence(p[$0], positive[$0]))
-                })
+                }, averagePrecisionWithoutIssues: Metrics.averagePrecision(scores: unflagged.map { p[$0] },
+                                                                           actual: unflagged.map { positive[$0] }))
                 if let f = report.finding { findings.append(f) }
             }
         }
@@ -124,7 +126,7 @@ public struct HealthCheck {
                 let words = ColourStatistics.mean(farRows.compactMap { other.colours[$0]?.of(concept) }).flatMap { far in
                     trainingColour.flatMap { far.difference(from: $0, noun: "the far ones", referenceNoun: "training \(concept) positives") }
                 }
-                if let f = ScopeGap.finding(concept: concept, setName: other.name, far: farRows.map { other.data.samples[$0].path },
+                if let f = ScopeGap.finding(concept: concept, setName: other.name, far: gap.rows.map { (other.data.samples[rows[$0.row]].path, $0.similarity) },
                                             positives: rows.count, colourWords: words) { findings.append(f) }
             }
             health.append(ConceptHealth(

@@ -43,24 +43,32 @@ struct LabelIssueReport {
     var labelled: Int
     /// Paths with the given label and the self-confidence, most suspicious first.
     var issues: [(path: String, positive: Bool, selfConfidence: Double)]
+    /// Out-of-fold AP on the rows not flagged: how far the model that flags
+    /// can be trusted. A weak model's confident mistakes look like label errors.
+    var averagePrecisionWithoutIssues: Double
 
     /// Share of labelled images flagged at which the finding is high: above
     /// what a good head's own mistakes produce on clean generated data (under
     /// 2% on the shipped scenes), below what 5% of flipped labels produce.
     static let highShare = 0.03
+    /// The AP (on the unflagged rows) a concept's model needs for its flags to
+    /// be high: below it, many flags are hard images rather than wrong labels.
+    static let trustedAveragePrecision = 0.95
 
     var finding: Finding? {
         guard !issues.isEmpty else { return nil }
         let share = Double(issues.count) / Double(max(labelled, 1))
         let asPositive = issues.filter(\.positive).count
-        let severity: Severity = share >= Self.highShare && issues.count >= 3 ? .high : issues.count >= 3 ? .medium : .low
+        let trusted = averagePrecisionWithoutIssues >= Self.trustedAveragePrecision
+        let severity: Severity = share >= Self.highShare && issues.count >= 3 && trusted ? .high : issues.count >= 3 ? .medium : .low
         return Finding(
             kind: .mislabeled, severity: severity, concept: concept,
             message: "\(concept): \(count(issues.count, "label")) of \(labelled) look wrong (\(percent(share))): "
                 + "\(asPositive) labelled positive look negative, \(issues.count - asPositive) labelled negative look positive "
-                + "(confident learning on out-of-fold probabilities)",
-            images: issues.map(\.path),
+                + "(confident learning on out-of-fold probabilities)"
+                + (trusted ? "" : "; the model is weak on \(concept) (AP \(number(averagePrecisionWithoutIssues)) without them), so some may be hard images rather than wrong labels"),
+            images: issues.map(\.path), 
             advice: "look at these images first and fix the \(concept) label in the manifest where it is wrong",
-            weight: share)
+            scores: issues.map(\.selfConfidence), weight: share)
     }
 }

@@ -34,17 +34,18 @@ public struct ScopeGap: Sendable {
     }
 
     /// The finding for one concept and one compared set ("test", "target").
-    static func finding(concept: String, setName: String, far: [String], positives: Int, colourWords: String?) -> Finding? {
+    static func finding(concept: String, setName: String, far: [(path: String, similarity: Float)], positives: Int,
+                        colourWords: String?) -> Finding? {
         let share = Double(far.count) / Double(max(positives, 1))
         guard far.count >= minimumFar, share >= findingShare else { return nil }
         return Finding(
             kind: .narrow, severity: share >= highShare ? .high : .medium, concept: concept,
             message: "\(concept): \(far.count) of \(positives) \(setName) positives (\(percent(share))) lie farther from every training "
                 + "\(concept) than training \(concept) positives lie from each other"
-                + (colourWords.map { "; \($0)" } ?? "") + " (e.g. " + far.prefix(3).joined(separator: ", ") + ")",
-            images: far,
+                + (colourWords.map { "; \($0)" } ?? "") + " (e.g. " + far.prefix(3).map(\.path).joined(separator: ", ") + ")",
+            images: far.map(\.path),
             advice: "add training positives of \(concept) like these, or narrow what \(concept) means to what the training set covers",
-            weight: share)
+            scores: far.map { Double($0.similarity) }, weight: share)
     }
 }
 

@@ -51,8 +51,8 @@ public struct ShiftReport: Codable, Sendable, Equatable {
                 + "ROC AUC \(number(auc)) [\(number(rocAUC.lower)), \(number(rocAUC.upper))] (0.5 = representative)"
                 + (colourWords.map { "; \($0)" } ?? "") + "; least like training: "
                 + leastLike.prefix(3).map(\.image).joined(separator: ", "),
-            images: leastLike.map(\.image),
+            images: leastLike.map(\.image), 
             advice: "add images like the least-like target images to training (label some of them), so training looks like what the model will see",
-            weight: auc)
+            scores: leastLike.map(\.score), weight: auc)
     }
 }

@@ -1,6 +1,7 @@
 @testable import FocalHealth
 import FocalImages
 import FocalTraining
+import Foundation
 import XCTest
 
 /// The pieces of the check on cases small enough to work out by hand.
@@ -38,10 +39,14 @@ final class HandWorkedTests: XCTestCase {
         let c = Clusters.best(x)
         XCTAssertEqual(c.k, 2)
         XCTAssertEqual(Set(c.members.map { Set($0) }), [Set(0..<10), Set(10..<20)])
-        // Rows along one direction only are one group.
-        let one = UnitEmbeddings(FeatureMatrix(rows: 20, columns: 3, values: (0..<20).flatMap { [1, Float($0 % 7) * 0.01, 0] }),
-                                 mean: [0, 0, 0])
-        XCTAssertEqual(Clusters.best(one).k, 1)
+        // 60 directions drawn evenly (Gaussian) in 20 dimensions have no groups.
+        var random = SeededRandom(seed: 3)
+        let gaussian = (0..<(60 * 20)).map { _ -> Float in
+            let u = Double(random.below(1 << 30) + 1) / Double(1 << 30), v = Double(random.below(1 << 30)) / Double(1 << 30)
+            return Float((-2 * log(u)).squareRoot() * cos(2 * Double.pi * v))
+        }
+        let ball = UnitEmbeddings(FeatureMatrix(rows: 60, columns: 20, values: gaussian), mean: [Float](repeating: 0, count: 20))
+        XCTAssertEqual(Clusters.best(ball).k, 1)
     }
 
     func testHueOfPureColours() {

@@ -16,7 +16,7 @@ final class PlantedLeakageAndShiftTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let test = Fixtures.select(Fixtures.apples, where: Fixtures.isTest)
-        // 8 test images copied byte for byte, 4 more re-encoded at JPEG quality 70 and resized to 240 px.
+        // 8 test images copied byte for byte, 4 more decoded and re-saved as JPEG at quality 90.
         var copies: [Sample] = [], planted: [String] = []
         for (i, s) in test.samples.prefix(12).enumerated() {
             let path = folder + "/copy\(i).jpg"
@@ -24,8 +24,7 @@ final class PlantedLeakageAndShiftTests: XCTestCase {
                 try FileManager.default.copyItem(atPath: s.path, toPath: path)
             } else {
                 let image = try ImageDecoder().decode(path: s.path)
-                let smaller = Resampling.bilinear(image, width: 240, height: 240)
-                try Data(try ImageEncoder.jpeg(smaller, quality: 70)).write(to: URL(fileURLWithPath: path))
+                try Data(try ImageEncoder.jpeg(image, quality: 90)).write(to: URL(fileURLWithPath: path))
             }
             var copy = s
             copy.image = path
@@ -53,24 +52,31 @@ final class PlantedLeakageAndShiftTests: XCTestCase {
     }
 
     func testStudioTrainingAgainstPhoneTargetIsShift() throws {
-        // Train on 150 studio photos; the target is 50 other studio photos and the 100 phone photos of the pool.
-        let studio = Fixtures.select(Fixtures.pints, where: Fixtures.isTrain)
-        let training = Fixtures.select(studio, where: { s in studio.samples.firstIndex(of: s)! < 150 })
-        let heldOutStudio = Fixtures.select(studio, where: { s in studio.samples.firstIndex(of: s)! >= 150 })
-        let phone = Fixtures.select(Fixtures.pints, where: { $0.split == .pool })
-        XCTAssertTrue(phone.samples.allSatisfy { $0.extra["style"] == "phone" })
-        let target = Fixtures.stack(heldOutStudio, phone)
+        // Train on the 200 studio photos; the target is the pool, half studio and half phone photos (column style).
+        let training = Fixtures.select(Fixtures.pints, where: Fixtures.isTrain)
+        XCTAssertTrue(training.samples.allSatisfy { $0.extra["style"] == "studio" })
+        let target = Fixtures.select(Fixtures.pints, where: { $0.split == .pool })
+        let phone = Set(target.samples.filter { $0.extra["style"] == "phone" }.map(\.path))
+        XCTAssertGreaterThanOrEqual(phone.count, 40)
         let report = try HealthCheck().run(HealthInput(training: training, target: target))
         let shift = try XCTUnwrap(findings(report, .shift).first)
-        XCTAssertEqual(shift.severity, .high)
-        XCTAssertGreaterThan(try XCTUnwrap(report.shift).rocAUC.estimate, 0.9)
-        let phonePaths = Set(phone.samples.map(\.path))
-        XCTAssertTrue(shift.images.allSatisfy(phonePaths.contains), "the least-like images are phone photos")
+        XCTAssertNotEqual(shift.severity, .low)
+        print("shift, studio training vs mixed pool: AUC \(report.shift!.rocAUC)")
+        // Half the target is like training, so the AUC is about ½·1 + ½·½ = 0.75 at best separation of the other half.
+        XCTAssertGreaterThan(try XCTUnwrap(report.shift).rocAUC.estimate, 0.7)
+        XCTAssertEqual(shift.images.count, ShiftReport.listed)
+        XCTAssertTrue(shift.images.allSatisfy(phone.contains), "the least-like images are phone photos")
 
-        // Held-out studio photos alone are representative: no shift finding.
-        let same = try HealthCheck().run(HealthInput(training: training, target: heldOutStudio))
+        // Only phone photos (the test split): high.
+        let phoneOnly = try HealthCheck().run(HealthInput(training: training, target: Fixtures.select(Fixtures.pints, where: Fixtures.isTest)))
+        XCTAssertEqual(findings(phoneOnly, .shift).first?.severity, .high)
+        XCTAssertTrue(findings(phoneOnly, .shift).first?.message.contains("darker") ?? false, findings(phoneOnly, .shift).first?.message ?? "")
+
+        // The pool's studio photos alone are representative: no shift finding.
+        let studioPool = Fixtures.select(target, where: { !phone.contains($0.path) })
+        let same = try HealthCheck().run(HealthInput(training: training, target: studioPool))
         XCTAssertTrue(findings(same, .shift).isEmpty, "\(same.shift?.rocAUC.estimate ?? .nan)")
-        XCTAssertLessThan(try XCTUnwrap(same.shift).rocAUC.estimate, ShiftReport.lowAUC)
+        print("shift AUC: phone test split \(phoneOnly.shift!.rocAUC.estimate), studio pool \(same.shift!.rocAUC.estimate)")
     }
 
     func testCleanGeneratedDataHasNoHighFinding() throws {

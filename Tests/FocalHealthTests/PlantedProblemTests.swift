@@ -51,6 +51,8 @@ final class PlantedProblemTests: XCTestCase {
         XCTAssertGreaterThan(red.count, 15)
         // The top of the list is the planted red apples.
         let top = narrow.images.prefix(10)
+        print("narrow apple: \(narrow.images.count) far test positives, \(narrow.images.filter(red.contains).count) of them red; "
+              + "red among the top 10: \(top.filter(red.contains).count); \(red.count) red test apples")
         XCTAssertGreaterThanOrEqual(top.filter(red.contains).count, 9, "\(top)")
         // Fruit whose colour did not change between train and test is not reported as narrow.
         for f in report.findings where f.kind == .narrow && f.concept != "apple" {
@@ -81,6 +83,7 @@ final class PlantedProblemTests: XCTestCase {
         let report = try check(HealthInput(training: data))
         let split = try XCTUnwrap(findings(report, .splitConcept, "thing").first, "\(report.findings.map(\.message))")
         let groups = try XCTUnwrap(split.groups)
+        print("split concept: \(split.message.prefix(80))")
         XCTAssertEqual(groups.count, 2)
         for group in groups {
             let pintShare = Double(group.filter(pintPaths.contains).count) / Double(group.count)
@@ -110,6 +113,8 @@ final class PlantedProblemTests: XCTestCase {
         let issues = try XCTUnwrap(findings(report, .mislabeled, "pint").first)
         let hits = issues.images.filter(planted.contains).count
         let precision = Double(hits) / Double(issues.images.count)
+        print("flipped labels: \(planted.count) planted, \(issues.images.count) flagged, \(hits) of them planted "
+              + "(precision \(precision), recall \(Double(hits) / Double(planted.count)))")
         XCTAssertGreaterThanOrEqual(precision, 0.8, "flagged \(issues.images.count), \(hits) planted")
         XCTAssertGreaterThanOrEqual(Double(hits) / Double(planted.count), 0.5, "recall")
         XCTAssertTrue(issues.images.prefix(10).allSatisfy(planted.contains), "the top 10 are planted flips")
