@@ -1,6 +1,7 @@
 import FocalConcepts
 import FocalDatasets
 import FocalTraining
+import Foundation
 
 /// What a health check reads: the training data, and optionally a labelled
 /// test set and a target set (images the model will really see; labels, if
@@ -79,23 +80,24 @@ public struct HealthCheck {
             let curveLabels = labels.columns(curveColumns)
             let fold = outOfFold.assignFolds(curveLabels)
             let byQuarter = try (1...4).map { try outOfFold.probabilities(training.features, curveLabels, fold: fold, quarters: $0) }
-            for (local, c) in curveColumns.enumerated() {
-                if let curve = LearningCurve.measure(concept: concepts[c], column: local, labels: curveLabels,
-                                                     byQuarter: byQuarter, seed: seed) {
-                    curves[concepts[c]] = curve
+            progress?("learning curves (bootstrap intervals) and label issues")
+            // Concepts are independent: bootstrap intervals and confident learning run on all cores.
+            var perConcept = [(curve: LearningCurve?, issues: LabelIssueReport?)](repeating: (nil, nil), count: curveColumns.count)
+            perConcept.withUnsafeMutableBufferPointer { buffer in
+                DispatchQueue.concurrentPerform(iterations: curveColumns.count) { local in
+                    buffer[local] = Self.curveAndIssues(concept: concepts[curveColumns[local]], column: local, labels: curveLabels,
+                                                        byQuarter: byQuarter, paths: paths, seed: seed)
+                }
+            }
+            for (curve, issues) in perConcept {
+                if let curve {
+                    curves[curve.concept] = curve
                     if let f = curve.finding { findings.append(f) }
                 }
-                let (rows, positive) = curveLabels.labelled(concept: local)
-                let p = rows.map { byQuarter[3][$0 * curveColumns.count + local] }
-                guard p.allSatisfy(\.isFinite) else { continue }
-                let flagged = ConfidentLearning.labelIssues(probabilities: p, given: positive)
-                issueCounts[concepts[c]] = flagged.count
-                let unflagged = Set(0..<rows.count).subtracting(flagged).sorted()
-                let report = LabelIssueReport(concept: concepts[c], labelled: rows.count, issues: flagged.map {
-                    (paths[rows[$0]], positive[$0], ConfidentLearning.selfConfidence(p[$0], positive[$0]))
-                }, averagePrecisionWithoutIssues: Metrics.averagePrecision(scores: unflagged.map { p[$0] },
-                                                                           actual: unflagged.map { positive[$0] }))
-                if let f = report.finding { findings.append(f) }
+                if let issues {
+                    issueCounts[issues.concept] = issues.issues.count
+                    if let f = issues.finding { findings.append(f) }
+                }
             }
         }
 
@@ -167,6 +169,23 @@ public struct HealthCheck {
         return HealthReport(findings: Finding.ranked(findings), concepts: health, shift: shift,
                             trainingImages: training.samples.count, testImages: input.test?.samples.count ?? 0,
                             targetImages: input.target?.samples.count ?? 0)
+    }
+
+    /// One concept's learning curve and likely label errors, from out-of-fold
+    /// probabilities per quarter of the data (the last is all of it).
+    static func curveAndIssues(concept: String, column: Int, labels: LabelMatrix, byQuarter: [[Double]], paths: [String],
+                               seed: UInt64) -> (LearningCurve?, LabelIssueReport?) {
+        let curve = LearningCurve.measure(concept: concept, column: column, labels: labels, byQuarter: byQuarter, seed: seed)
+        let (rows, positive) = labels.labelled(concept: column)
+        let p = rows.map { byQuarter[3][$0 * labels.concepts + column] }
+        guard p.allSatisfy(\.isFinite) else { return (curve, nil) }
+        let flagged = ConfidentLearning.labelIssues(probabilities: p, given: positive)
+        let unflagged = Set(0..<rows.count).subtracting(flagged).sorted()
+        let issues = LabelIssueReport(
+            concept: concept, labelled: rows.count,
+            issues: flagged.map { (paths[rows[$0]], positive[$0], ConfidentLearning.selfConfidence(p[$0], positive[$0])) },
+            averagePrecisionWithoutIssues: Metrics.averagePrecision(scores: unflagged.map { p[$0] }, actual: unflagged.map { positive[$0] }))
+        return (curve, issues)
     }
 
     /// Mean cosine distance of unit rows to their normalised mean (0 for fewer than 2 rows).

@@ -58,7 +58,7 @@ public struct OutOfFold: Sendable {
                 return positives >= 2 && negatives >= 2
             }
             guard !fitted.isEmpty else { continue }
-            let head = LogisticHead(c: c, solver: SolverOptions(gradientTolerance: 1e-4, objectiveTolerance: 1e-6),
+            let head = LogisticHead(c: c, solver: SolverOptions(gradientTolerance: 1e-4, objectiveTolerance: 1e-6, preconditioned: false),
                                     crossValidation: nil)
             let model = try head.fit(x.rows(train), trainLabels.columns(fitted),
                                      concepts: fitted.map { "concept \($0)" })
