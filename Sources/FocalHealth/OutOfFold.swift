@@ -8,11 +8,13 @@ import FocalTraining
 /// The learning curve, the label-issue search and the domain classifier all
 /// read these probabilities.
 public struct OutOfFold: Sendable {
-    /// Inverse regularisation. The C `focal train` cross-validates to on the
-    /// shipped scenes is 0.01-0.1 (standardised features, balanced weights);
-    /// 0.05 keeps out-of-fold probabilities calibrated enough for confident
-    /// learning without a search.
-    public static let defaultC = 0.05
+    /// Inverse regularisation, on standardised features with balanced weights.
+    /// Strong, because confident learning needs probabilities that have not
+    /// memorised the wrong labels: on the apples scenes with 5% of `apple`
+    /// labels flipped (6 seeds, scikit-learn, same model), the precision of the
+    /// flagged images was 0.91 at C = 0.005, 0.86 at 0.02, 0.77 at 0.05 and
+    /// 0.63 at 1, recall 0.65-0.78. 0.01 sits between the first two.
+    public static let defaultC = 0.01
     public var c: Double
     public var folds: Int
     public var seed: UInt64

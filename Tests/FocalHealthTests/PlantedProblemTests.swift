@@ -119,4 +119,34 @@ final class PlantedProblemTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(Double(hits) / Double(planted.count), 0.5, "recall")
         XCTAssertTrue(issues.images.prefix(10).allSatisfy(planted.contains), "the top 10 are planted flips")
     }
+
+    func testFlippedAppleLabelsInFruitScenesAreFound() throws {
+        // A real concept of the apples scenes (apples among other fruit), 5% of its 200 training labels flipped.
+        let clean = Fixtures.select(Fixtures.apples, concepts: ["apple"], where: Fixtures.isTrain)
+        var random = SeededRandom(seed: 11)
+        var rows = Array(0..<clean.samples.count)
+        random.shuffle(&rows)
+        let flipped = Set(rows.prefix(clean.samples.count / 20).map { clean.samples[$0].path })
+        let noisy = Fixtures.select(clean, where: { _ in true }, relabel: { s in
+            guard flipped.contains(s.path) else { return s }
+            var t = s
+            if s.label("apple") == true {
+                t.positives.removeAll { $0 == "apple" }
+                t.negatives.append("apple")
+            } else {
+                t.negatives.removeAll { $0 == "apple" }
+                t.positives.append("apple")
+            }
+            return t
+        })
+        let report = try HealthCheck().run(HealthInput(training: noisy))
+        let issues = try XCTUnwrap(findings(report, .mislabeled, "apple").first)
+        let hits = issues.images.filter(flipped.contains).count
+        let precision = Double(hits) / Double(issues.images.count)
+        print("flipped apple labels: \(flipped.count) planted, \(issues.images.count) flagged, \(hits) of them planted "
+              + "(precision \(precision), recall \(Double(hits) / Double(flipped.count)))")
+        XCTAssertGreaterThanOrEqual(precision, 0.8)
+        XCTAssertGreaterThanOrEqual(Double(hits) / Double(flipped.count), 0.5, "recall")
+        XCTAssertEqual(issues.severity, .high)
+    }
 }
