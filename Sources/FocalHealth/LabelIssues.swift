@@ -63,8 +63,8 @@ struct LabelIssueReport {
         let severity: Severity = share >= Self.highShare && issues.count >= 3 && trusted ? .high : issues.count >= 3 ? .medium : .low
         return Finding(
             kind: .mislabeled, severity: severity, concept: concept,
-            message: "\(concept): \(count(issues.count, "label")) of \(labelled) look wrong (\(percent(share))): "
-                + "\(asPositive) labelled positive look negative, \(issues.count - asPositive) labelled negative look positive "
+            message: "\(concept): \(count(issues.count, "label")) of \(labelled) \(issues.count == 1 ? "looks" : "look") wrong (\(percent(share))): "
+                + "\(asPositive) labelled positive but looking negative, \(issues.count - asPositive) labelled negative but looking positive "
                 + "(confident learning on out-of-fold probabilities)"
                 + (trusted ? "" : "; the model is weak on \(concept) (AP \(number(averagePrecisionWithoutIssues)) without them), so some may be hard images rather than wrong labels"),
             images: issues.map(\.path), 
