@@ -33,9 +33,12 @@ public struct LearningCurve: Codable, Sendable, Equatable {
     /// Bootstrap resamples for the intervals (fewer than evaluate's 1,000: 4 points × every concept).
     public static let replicates = 200
 
-    /// The verdict from the point estimates of the 50%, 75% and 100% points.
+    /// The verdict from the point estimates of the 50%, 75% and 100% points:
+    /// still rising when the full data beats 75% and gains enough over 50% or 75%.
     public static func verdict(half: Double, threeQuarters: Double, full: Double) -> Verdict {
         if full >= saturatedAveragePrecision { return .flat }
+        // A curve whose last quarter went down is not still rising, whatever it gained before.
+        guard full >= threeQuarters else { return .flat }
         return full - half >= risingGainFromHalf || full - threeQuarters >= risingGainFromThreeQuarters ? .rising : .flat
     }
 

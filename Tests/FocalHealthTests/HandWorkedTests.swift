@@ -73,6 +73,7 @@ final class HandWorkedTests: XCTestCase {
         XCTAssertEqual(LearningCurve.verdict(half: 0.80, threeQuarters: 0.85, full: 0.90), .rising)
         XCTAssertEqual(LearningCurve.verdict(half: 0.90, threeQuarters: 0.905, full: 0.91), .flat)
         XCTAssertEqual(LearningCurve.verdict(half: 0.95, threeQuarters: 0.98, full: 0.995), .flat, "saturated")
+        XCTAssertEqual(LearningCurve.verdict(half: 0.91, threeQuarters: 0.94, full: 0.936), .flat, "the last quarter went down")
     }
 
     func testExactAndNearDuplicates() {
