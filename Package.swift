@@ -57,6 +57,10 @@ let package = Package(
         // Concept models: a head trained on a dataset's embeddings, evaluated, compared.
         .target(name: "FocalConcepts", dependencies: ["FocalDatasets", "FocalTraining", "FocalBackbone", "FocalFiles"]),
 
+        // Dataset health: quantity, learning curves, scope, composition, label issues, duplicates, shift.
+        .target(name: "FocalHealth", dependencies: ["FocalConcepts", "FocalTraining", "FocalDatasets", "FocalImages", "FocalNumerics"],
+                swiftSettings: release),
+
         // Explanation: occlusion heatmaps, evidence regions with names, pictures of them.
         .target(name: "FocalExplain", dependencies: ["FocalConcepts", "FocalDatasets", "FocalBackbone", "FocalImages", "FocalFiles"],
                 swiftSettings: release),
@@ -71,14 +75,15 @@ let package = Package(
 
         // The command line.
         .target(name: "FocalCommands", dependencies: [
-            "FocalBackbone", "FocalImages", "FocalFiles", "FocalScenes", "FocalTraining", "FocalDatasets", "FocalConcepts", "FocalExplain", "FocalAdvice",
+            "FocalBackbone", "FocalImages", "FocalFiles", "FocalScenes", "FocalTraining", "FocalDatasets", "FocalConcepts", "FocalExplain", "FocalAdvice", "FocalHealth",
             "FocalReport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "focal", dependencies: ["FocalCommands"]),
 
         // Benchmarks (run by Benchmarks/run.sh against onnxruntime and Pillow).
-        .executableTarget(name: "focal-benchmark", dependencies: ["FocalBackbone", "FocalImages", "FocalScenes", "FocalTraining", "FocalDatasets"],
+        .executableTarget(name: "focal-benchmark", dependencies: ["FocalBackbone", "FocalImages", "FocalScenes", "FocalTraining", "FocalDatasets",
+                                                                  "FocalConcepts", "FocalHealth"],
                           path: "Benchmarks/Sources/focal-benchmark", swiftSettings: release),
 
         .testTarget(name: "FocalImagesTests", dependencies: ["FocalImages"],
@@ -93,6 +98,8 @@ let package = Package(
         .testTarget(name: "FocalScenesTests", dependencies: ["FocalScenes", "FocalImages", "FocalBackbone", "FocalTraining"]),
         .testTarget(name: "FocalTrainingTests", dependencies: ["FocalTraining"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FocalAdviceTests", dependencies: ["FocalAdvice", "FocalConcepts", "FocalDatasets", "FocalTraining", "FocalBackbone"]),
+        .testTarget(name: "FocalHealthTests", dependencies: ["FocalHealth", "FocalConcepts", "FocalDatasets", "FocalTraining",
+                                                             "FocalBackbone", "FocalImages", "FocalScenes", "FocalFiles"]),
         .testTarget(name: "FocalCommandsTests", dependencies: ["FocalCommands", "FocalBackbone", "FocalFiles", "FocalBrowserCheck"]),
         .testTarget(name: "FocalReportTests", dependencies: [
             "FocalReport", "FocalBrowserCheck", "FocalConcepts", "FocalExplain", "FocalTraining", "FocalImages", "FocalFiles",

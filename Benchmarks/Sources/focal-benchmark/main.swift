@@ -7,6 +7,7 @@
 //   focal-benchmark synth [--scenario wedding] [--count 1000] [--size 256]
 //   focal-benchmark occlusion IMAGE... [--window 32] [--stride 16] [--repeat 3]
 //   focal-benchmark store [--rows 20000] [--batch 32]
+//   focal-benchmark check DATA [--store PATH] [--repeat 3] (a whole focal check on cached embeddings)
 //   focal-benchmark fit --features X.npy --labels Y.bin --k 10 (see TrainingBenchmark.swift)
 import FocalBackbone
 import FocalImages
@@ -86,6 +87,8 @@ case "synth":
     try synthBenchmark()
 case "fit":
     try trainingBenchmark()
+case "check":
+    try checkBenchmark()
 default:
     FileHandle.standardError.write("unknown mode \(mode)\n".data(using: .utf8)!)
     exit(2)
