@@ -69,7 +69,7 @@ let package = Package(
                 swiftSettings: release),
 
         // Reports: self-contained HTML pages of evaluations, comparisons and explanations.
-        .target(name: "FocalReport", dependencies: ["FocalAdvice", "FocalConcepts", "FocalExplain", "FocalImages", "FocalFiles", "FocalTraining"]),
+        .target(name: "FocalReport", dependencies: ["FocalAdvice", "FocalHealth", "FocalConcepts", "FocalExplain", "FocalImages", "FocalFiles", "FocalTraining"]),
         // For tests: renders a report page in headless Chromium and reads its self-check.
         .target(name: "FocalBrowserCheck"),
 

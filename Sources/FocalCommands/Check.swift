@@ -3,6 +3,7 @@ import FocalConcepts
 import FocalDatasets
 import FocalFiles
 import FocalHealth
+import FocalReport
 import Foundation
 
 /// `focal check`: a dataset health check on cached embeddings, ranked findings with next steps.
@@ -31,6 +32,8 @@ struct Check: ParsableCommand {
 
     @Flag(help: "Print the findings as JSON.")
     var json = false
+
+    @OptionGroup var reportOption: ReportOption
 
     @OptionGroup var backboneOptions: BackboneOptions
 
@@ -75,6 +78,7 @@ struct Check: ParsableCommand {
         } else {
             CheckReportPrinter(report: report, data: data).print()
         }
+        try reportOption.write(json: json) { CheckPage.page(report, data: data, folder: $0) }
     }
 
     /// A target folder's images (searched recursively), or a manifest's rows outside its train split.

@@ -47,8 +47,15 @@ final class CheckCommandTests: XCTestCase {
     }
 
     func testPhoneTargetIsAShift() throws {
-        let run = try focal(["check", Self.datasets + "/pints", "--target", Self.datasets + "/pints/images/test", "--json"])
+        let report = NSTemporaryDirectory() + "focal-check-report-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: report) }
+        let run = try focal(["check", Self.datasets + "/pints", "--target", Self.datasets + "/pints/images/test", "--json", "--report", report])
         XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stderr.contains("report: \(report)/index.html"), run.stderr)
+        // The page: findings first (the shift among them), concepts, learning curves, the shift's gallery.
+        let count = try findings(run).count
+        try assertReportRenders(in: report, sectionsInOrder: ["check-findings"] + (1...count).map { "check-finding-\($0)" }
+                                    + ["check-concepts", "check-learning-curves", "check-shift"], screenshot: "check.png")
         let shift = try XCTUnwrap(try findings(run).first { $0["kind"] as? String == "shift" })
         XCTAssertEqual(shift["severity"] as? String, "high")
         XCTAssertTrue(shift["concept"] is NSNull)
