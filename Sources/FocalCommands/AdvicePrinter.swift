@@ -1,4 +1,5 @@
 import FocalAdvice
+import FocalReport
 import Foundation
 
 /// The terminal form of `focal advise`: the finding in plain words first, then
@@ -66,5 +67,5 @@ struct AdvicePrinter {
     }
 
     func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s + " " : s.padding(toLength: n, withPad: " ", startingAt: 0) }
-    func percent(_ v: Double) -> String { v.isNaN ? "n/a" : "\(Int((v * 100).rounded()))%" }
+    func percent(_ v: Double) -> String { Format.percent(v) }
 }

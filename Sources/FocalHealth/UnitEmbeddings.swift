@@ -10,9 +10,11 @@ import FocalTraining
 /// only what sets images apart counts, which makes one threshold meaningful
 /// for duplicates and distances.
 public struct UnitEmbeddings: Sendable {
-    public let rows: Int
-    public let columns: Int
-    public private(set) var values: [Float]
+    /// The centred, unit-length rows.
+    public private(set) var matrix: FeatureMatrix
+    public var rows: Int { matrix.rows }
+    public var columns: Int { matrix.columns }
+    public var values: [Float] { matrix.values }
 
     /// The column means of `x` (in float64, rounded once).
     public static func mean(of x: FeatureMatrix) -> [Float] {
@@ -26,8 +28,6 @@ public struct UnitEmbeddings: Sendable {
     /// Rows of `x` minus `mean`, each scaled to length 1 (a row equal to the mean stays 0).
     public init(_ x: FeatureMatrix, mean: [Float]) {
         precondition(mean.count == x.columns, "\(mean.count) means for \(x.columns) columns")
-        rows = x.rows
-        columns = x.columns
         var out = [Float](repeating: 0, count: x.values.count)
         for i in 0..<x.rows {
             let base = i * x.columns
@@ -40,22 +40,20 @@ public struct UnitEmbeddings: Sendable {
             let scale: Float = norm > 0 ? 1 / norm.squareRoot() : 0
             for j in 0..<x.columns { out[base + j] *= scale }
         }
-        values = out
+        matrix = FeatureMatrix(rows: x.rows, columns: x.columns, values: out)
     }
 
+    /// Rows already centred and of unit length (cluster centres).
     init(rows: Int, columns: Int, values: [Float]) {
-        self.rows = rows
-        self.columns = columns
-        self.values = values
+        matrix = FeatureMatrix(rows: rows, columns: columns, values: values)
     }
 
-    public func row(_ i: Int) -> ArraySlice<Float> { values[(i * columns)..<((i + 1) * columns)] }
+    public func row(_ i: Int) -> ArraySlice<Float> { matrix.row(i) }
 
     public func subset(_ indices: [Int]) -> UnitEmbeddings {
-        var out = [Float]()
-        out.reserveCapacity(indices.count * columns)
-        for i in indices { out += row(i) }
-        return UnitEmbeddings(rows: indices.count, columns: columns, values: out)
+        var subset = self
+        subset.matrix = matrix.rows(indices)
+        return subset
     }
 
     /// Cosine similarities, self.rows × other.rows row-major: one SGEMM.
