@@ -19,6 +19,9 @@ public struct Advice: Codable, Sendable {
         /// The positives whose score is carried by context, most context first.
         public var notFocal: [Focality]
         public var unreadable: [String]
+        /// Positives judged by explanation (no region label for the concept):
+        /// the advised model names its own evidence there, so these verdicts are weak.
+        public var withoutRegionLabels: Int
     }
 
     public var model: String

@@ -80,9 +80,12 @@ public struct Advisor {
         let verdicts = judge.judge(positives) { progress?("judging focality of positives", $0, positives.count) }
         var unreadable: [String] = []
         var notFocal: [Focality] = []
+        var explained = 0
         for (sample, verdict) in zip(positives, verdicts) {
             switch verdict {
-            case .success(let f): if !f.focal { notFocal.append(f) }
+            case .success(let f):
+                if !f.focal { notFocal.append(f) }
+                if f.method == "explanation" { explained += 1 }
             case .failure(let error): unreadable.append("\(sample.path): \(error)")
             }
         }
@@ -124,9 +127,10 @@ public struct Advisor {
             model: modelPath, data: training.source, concept: concept, falsePositives: falsePositives,
             explanation: explanation, cooccurrence: cooccurrence, drivers: drivers,
             focality: .init(threshold: focalThreshold, judged: positives.count - unreadable.count, notFocal: notFocal,
-                            unreadable: unreadable),
+                            unreadable: unreadable, withoutRegionLabels: explained),
             influence: influential, proposal: proposal,
-            summary: proposal.summary(positives: positives.count, drivers: drivers, notFocal: notFocal.count),
+            summary: proposal.summary(positives: positives.count, drivers: drivers, notFocal: notFocal.count)
+                + (explained > 0 ? " \(explained) positives have no '\(concept)' region label, so their focality was judged by the model itself (weak); label where the \(concept) is to judge them properly." : ""),
             revision: nil, verification: nil)
     }
 }
