@@ -84,7 +84,7 @@ public struct Advisor {
         for (sample, verdict) in zip(positives, verdicts) {
             switch verdict {
             case .success(let f):
-                if !f.focal { notFocal.append(f) }
+                if !f.focal && !f.weak { notFocal.append(f) }
                 if f.method == "explanation" { explained += 1 }
             case .failure(let error): unreadable.append("\(sample.path): \(error)")
             }
@@ -105,8 +105,10 @@ public struct Advisor {
 
         var additions: [CounterExample] = []
         if let pool {
-            let inTraining = Set(samples.map(\.path))
-            let candidates = pool.filter { !inTraining.contains($0.path) }
+            // Never training images, and never test images: a counter-example
+            // taken from the test split would be scored on after training on it.
+            let blocked = Set(samples.map(\.path)).union(training.samples(in: .test).map(\.path))
+            let candidates = pool.filter { !blocked.contains($0.path) && $0.split != .test }
             progress?("scoring the pool", 0, candidates.count)
             let poolData = try LabelledFeatures(samples: candidates, concepts: [], featurizer: featurizer) {
                 progress?("scoring the pool", $0, $1)

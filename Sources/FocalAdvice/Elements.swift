@@ -31,7 +31,10 @@ public struct ElementScorer {
     /// positives and negatives; nil when there is none.
     public static func train(samples: [Sample], except concept: String, featurizer: Featurizer,
                              seed: UInt64 = 0) throws -> ElementScorer? {
-        let names = ConceptTrainer.trainableConcepts(samples).filter { $0 != concept }
+        // 3-fold cross-validation needs three of each class.
+        let names = ConceptTrainer.trainableConcepts(samples).filter { name in
+            name != concept && samples.filter { $0.label(name) == true }.count >= 3 && samples.filter { $0.label(name) == false }.count >= 3
+        }
         guard !names.isEmpty else { return nil }
         let data = try LabelledFeatures(samples: samples, concepts: names, featurizer: featurizer)
         guard data.samples.count >= 2 else { return nil }

@@ -18,6 +18,9 @@ public struct Focality: Codable, Sendable {
     /// for positives without a region label).
     public var method: String
     public var reason: String
+    /// The model does not score it above a blank image: an under-learned
+    /// positive, not a context-driven one (never proposed for removal).
+    public var weak = false
 }
 
 /// Measures focality with the model being advised on. With region labels it
@@ -115,7 +118,7 @@ public struct FocalityJudge {
         let evidence = full - base
         guard evidence > 1e-6 else {
             return Focality(image: sample.path, focal: false, ownShare: 0, contextShare: 0, method: "annotation",
-                            reason: "the model does not score it above a blank image")
+                            reason: "the model does not score it above a blank image", weak: true)
         }
         let own = min(1, max(0, (alone - base) / evidence))
         let context = min(1, max(0, (hidden - base) / evidence))

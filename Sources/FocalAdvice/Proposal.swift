@@ -41,13 +41,15 @@ public struct Proposal: Codable, Sendable {
     public func revision(of dataset: Dataset, pool: [Sample]) -> Dataset {
         let removed = Set(remove.map(\.image))
         let added = Set(add.map(\.image))
-        let usesSplits = dataset.samples.contains { $0.split != nil }
+        // Counter-examples go where `trainingSamples` looks: the train split, or
+        // the rows without a split when the dataset has no train split.
+        let usesSplits = dataset.samples.contains { $0.split == .train }
         var samples: [Sample] = []
         var present = Set<String>()
-        for var sample in dataset.samples where !removed.contains(sample.path) {
-            if added.contains(sample.path) {
+        for var sample in dataset.samples where !(removed.contains(sample.path) && sample.split != .test) {
+            if added.contains(sample.path) && sample.split != .test {
                 sample.negatives = appending(concept, to: sample.negatives)
-                if usesSplits { sample.split = .train }
+                sample.split = usesSplits ? .train : nil
             }
             present.insert(sample.path)
             samples.append(sample)

@@ -71,7 +71,10 @@ struct Advise: ParsableCommand {
         if let write { try refuseOverwriting(training, with: write) }
 
         let (concept, targets) = try falsePositives(head, training: training, featurizer: featurizer)
-        let poolSamples = try pool.map { try Self.poolSamples($0, excluding: training, concept: concept) }
+        let verifySet = try verify.map { try Dataset.open($0) }
+        // Test images (of --data or --verify) are never counter-examples.
+        let testPaths = Set((verifySet.map { $0.samples(in: .test).isEmpty ? $0.samples : $0.samples(in: .test) } ?? []).map(\.path))
+        let poolSamples = try pool.map { try Self.poolSamples($0).filter { !testPaths.contains($0.path) } }
         var advisor = try Advisor(featurizer: featurizer, model: head, concept: concept)
         advisor.maximumAdditions = maxAdditions
         advisor.focalThreshold = focalThreshold
@@ -84,18 +87,18 @@ struct Advise: ParsableCommand {
             guard !advice.proposal.isEmpty else {
                 throw ValidationError("nothing to change, so no manifest was written")
             }
-            let revision = advice.proposal.revision(of: training, pool: poolSamples ?? [])
-            try revision.write(to: write)
-            advice.revision = write
-            if let verify {
-                let test = try Dataset.open(verify)
-                let written = try Dataset.open(write)
+            var revision = advice.proposal.revision(of: training, pool: poolSamples ?? [])
+            revision.source = write
+            // Verify first, then write: a revision that cannot be trained leaves no file behind.
+            if let verify, let test = verifySet {
                 let check = Progress("verifying", total: 7)
                 advice.verification = try Verification.run(
-                    old: training, revision: written, proposal: advice.proposal, pool: poolSamples ?? [], test: test,
+                    old: training, revision: revision, proposal: advice.proposal, pool: poolSamples ?? [], test: test,
                     testPath: verify, drivers: advice.drivers, featurizer: featurizer) { _ in check.advance() }
                 check.finish()
             }
+            try revision.write(to: write)
+            advice.revision = write
         }
         if json { print(try jsonText(advice)) } else { AdvicePrinter(advice: advice).print() }
         try reportOption.write(json: json) { AdvicePage.page(advice, folder: $0) }
@@ -140,16 +143,23 @@ struct Advise: ParsableCommand {
         return head.concepts[0]
     }
 
-    /// The old manifest is never overwritten.
+    /// The revision never replaces an input: the training manifest (or the
+    /// manifest a dataset folder would be read from), the test, pool or model files.
     func refuseOverwriting(_ training: Dataset, with path: String) throws {
-        let old = URL(fileURLWithPath: training.source).standardizedFileURL.resolvingSymlinksInPath().path
-        let new = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
-        if old == new { throw ValidationError("\(path): that is the training manifest itself; write the revision to a new file") }
+        func resolved(_ p: String) -> String { URL(fileURLWithPath: p).standardizedFileURL.resolvingSymlinksInPath().path }
+        let new = resolved(path)
+        if resolved(training.source) == new || [data + "/manifest.csv", data + "/manifest.jsonl"].map(resolved).contains(new) {
+            throw ValidationError("\(path): that is the training manifest itself; write the revision to a new file")
+        }
+        let inputs = [verify, pool, evaluation, model].compactMap { $0 }
+        for input in inputs where resolved(input) == new || [input + "/manifest.csv", input + "/manifest.jsonl"].map(resolved).contains(new) {
+            throw ValidationError("\(path): that is an input of this command (\(input)); write the revision to a new file")
+        }
     }
 
     /// A pool's candidate photos: a manifest's pool split (else its rows outside
     /// the test split), or every image in a folder without a manifest.
-    static func poolSamples(_ path: String, excluding training: Dataset, concept: String) throws -> [Sample] {
+    static func poolSamples(_ path: String) throws -> [Sample] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw ValidationError("\(path): no such file or folder")

@@ -160,7 +160,7 @@ struct DemoSummary {
         }
         lines.append("Advice: " + advice.summary)
         lines.append("Revision 2 (\(advice.revision ?? "")): \(v.comparison.b.trainingSamples) training images.")
-        lines.append("False-positive rate on the \(v.contextImages) test scenes with \(scenes) and no \(concept): \(fixed(v.before.contextFalsePositiveRate)) → \(fixed(v.after.contextFalsePositiveRate)) (\(Int((v.relativeDrop * 100).rounded()))% lower; removing random positives instead: \(fixed(v.random.mean.contextFalsePositiveRate))).")
+        lines.append("False-positive rate on the \(v.contextImages) test scenes with \(scenes) and no \(concept): \(fixed(v.before.contextFalsePositiveRate)) → \(fixed(v.after.contextFalsePositiveRate)) (\(Format.percent(v.relativeDrop)) lower; removing random positives instead: \(fixed(v.random.mean.contextFalsePositiveRate))).")
         let fpr = v.comparison.concepts.first?.metrics.first { $0.name == "false_positive_rate" }
         if let fpr { lines.append("False-positive rate on the whole test split: \(fixed(fpr.a)) → \(fixed(fpr.b)).") }
         lines.append("Accuracy: revision 1 \(fixed(v.before.accuracy)), revision 2 \(fixed(v.after.accuracy)); F1 \(fixed(v.before.f1)) → \(fixed(v.after.f1)).")

@@ -97,7 +97,7 @@ public struct Influence: Sendable {
             guard balanced else { return weights[i] * own }
             let cls = labels[i, k] == .positive ? 1 : 0, other = 1 - cls
             let labelled = Double(counts[0] + counts[1])
-            guard counts[cls] > 1 else { return weights[i] * own }
+            guard counts[cls] > 1, counts[other] > 0 else { return weights[i] * own }
             let before = (labelled / (2 * Double(counts[cls])), labelled / (2 * Double(counts[other])))
             let after = ((labelled - 1) / (2 * Double(counts[cls] - 1)), (labelled - 1) / (2 * Double(counts[other])))
             // Influence = vᵀδ with δ the data-gradient change (gradients are C·s·(p − y)·x̃).

@@ -73,6 +73,21 @@ final class ProposalTests: XCTestCase {
         XCTAssertEqual(dataset.samples.count, 5)
     }
 
+    /// Training rows without a split (the rest test or pool): counter-examples
+    /// join them, so the revision still trains on its positives; test rows are never touched.
+    func testRevisionOfAManifestWithoutATrainSplit() {
+        let dataset = Dataset(source: "/data/manifest.csv", samples: [
+            sample("a.jpg", ["cat"], split: nil), sample("b.jpg", [], ["cat"], split: nil),
+            sample("t.jpg", [], ["cat"], split: .test), sample("p.jpg", split: .pool),
+        ])
+        let proposal = Proposal(concept: "cat", remove: [.init(image: "/data/t.jpg", reason: "", contextShare: 1, influence: nil, elements: [])],
+                                add: [.init(image: "/data/p.jpg", elements: [], score: 1, verified: true),
+                                      .init(image: "/data/t.jpg", elements: [], score: 1, verified: true)])
+        let revision = proposal.revision(of: dataset, pool: [])
+        XCTAssertEqual(revision.trainingSamples.map(\.image), ["a.jpg", "b.jpg", "p.jpg"])
+        XCTAssertEqual(revision.samples(in: .test), dataset.samples(in: .test))
+    }
+
     func testSummaryInPlainWords() {
         let proposal = Proposal(
             concept: "bouquet",

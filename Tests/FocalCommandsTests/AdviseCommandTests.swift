@@ -117,5 +117,12 @@ final class AdviseCommandTests: XCTestCase {
         XCTAssertNotEqual(run.status, 0)
         XCTAssertTrue(run.stderr.contains("training manifest itself"), run.stderr)
         XCTAssertEqual(digest(manifest), before)
+        // Nor an input given for another role (here the test set to verify on).
+        let test = Self.folder + "/test-manifest.csv"
+        let overTest = try focal(["advise", "--model", Self.model, "--data", Self.wedding,
+                                  "--image", Self.wedding + "/images/test/000055.jpg", "--write", test, "--verify", test])
+        XCTAssertNotEqual(overTest.status, 0)
+        XCTAssertTrue(overTest.stderr.contains("that is an input of this command"), overTest.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: test))
     }
 }
