@@ -110,7 +110,11 @@ struct Advise: ParsableCommand {
         if let image {
             var known = training.samples
             if let verify { known += (try? Dataset.open(verify, checkImages: false))?.samples ?? [] }
-            let sample = known.first { $0.path == image || $0.image == image } ?? Sample(image: image, path: image)
+            // The manifest row of the image (for its region labels), matched on the resolved path.
+            func resolved(_ p: String) -> String { URL(fileURLWithPath: p).standardizedFileURL.resolvingSymlinksInPath().path }
+            let wanted = resolved(image)
+            var sample = known.first { resolved($0.path) == wanted } ?? Sample(image: image, path: image)
+            sample.path = image
             guard FileManager.default.fileExists(atPath: sample.path) else { throw ValidationError("\(image): no such file") }
             let name = try concept ?? onlyConcept(head, hint: "pass --concept")
             return (name, [sample])
