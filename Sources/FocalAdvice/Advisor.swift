@@ -107,8 +107,9 @@ public struct Advisor {
         if let pool {
             // Never training images, and never test images: a counter-example
             // taken from the test split would be scored on after training on it.
-            let blocked = Set(samples.map(\.path)).union(training.samples(in: .test).map(\.path))
-            let candidates = pool.filter { !blocked.contains($0.path) && $0.split != .test }
+            func key(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
+            let blocked = Set((samples + training.samples(in: .test)).map { key($0.path) })
+            let candidates = pool.filter { !blocked.contains(key($0.path)) && $0.split != .test }
             progress?("scoring the pool", 0, candidates.count)
             let poolData = try LabelledFeatures(samples: candidates, concepts: [], featurizer: featurizer) {
                 progress?("scoring the pool", $0, $1)

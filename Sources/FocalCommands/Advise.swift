@@ -73,8 +73,9 @@ struct Advise: ParsableCommand {
         let (concept, targets) = try falsePositives(head, training: training, featurizer: featurizer)
         let verifySet = try verify.map { try Dataset.open($0) }
         // Test images (of --data or --verify) are never counter-examples.
-        let testPaths = Set((verifySet.map { $0.samples(in: .test).isEmpty ? $0.samples : $0.samples(in: .test) } ?? []).map(\.path))
-        let poolSamples = try pool.map { try Self.poolSamples($0).filter { !testPaths.contains($0.path) } }
+        func key(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
+        let testPaths = Set((verifySet.map { $0.samples(in: .test).isEmpty ? $0.samples : $0.samples(in: .test) } ?? []).map { key($0.path) })
+        let poolSamples = try pool.map { try Self.poolSamples($0).filter { !testPaths.contains(key($0.path)) } }
         var advisor = try Advisor(featurizer: featurizer, model: head, concept: concept)
         advisor.maximumAdditions = maxAdditions
         advisor.focalThreshold = focalThreshold

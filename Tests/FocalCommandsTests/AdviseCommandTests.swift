@@ -61,6 +61,22 @@ final class AdviseCommandTests: XCTestCase {
         XCTAssertTrue(row.contains(",bouquet,train,") || row.contains("|bouquet,train,"), String(row))
     }
 
+    /// A folder pool holds the training and test images too: neither may come
+    /// back as a counter-example (test images would leak into training).
+    func testAFolderPoolNeverProposesTrainingOrTestImages() throws {
+        let run = try focal(["advise", "--model", Self.model, "--data", Self.wedding, "--image", Self.wedding + "/images/test/000055.jpg",
+                             "--pool", Self.wedding + "/./images", "--json"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let add = try XCTUnwrap((json["proposal"] as? [String: Any])?["add"] as? [[String: Any]])
+        XCTAssertFalse(add.isEmpty)
+        for x in add {
+            let image = try XCTUnwrap(x["image"] as? String)
+            XCTAssertTrue(image.contains("/images/pool/"), image)
+            XCTAssertEqual(x["verified"] as? Bool, false, "an unlabelled folder cannot prove the bouquet absent")
+        }
+    }
+
     func testAModelFromAnotherBackboneIsRefused() throws {
         var text = try String(contentsOfFile: Self.model, encoding: .utf8)
         let sha = try XCTUnwrap(text.range(of: #""backboneSHA256" : "[0-9a-f]+""#, options: .regularExpression))
