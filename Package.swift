@@ -65,7 +65,7 @@ let package = Package(
         .target(name: "FocalExplain", dependencies: ["FocalConcepts", "FocalDatasets", "FocalBackbone", "FocalImages", "FocalFiles"],
                 swiftSettings: release),
 
-        .target(name: "FocalAdvice", dependencies: ["FocalExplain", "FocalConcepts", "FocalDatasets", "FocalTraining", "FocalBackbone", "FocalImages"],
+        .target(name: "FocalAdvice", dependencies: ["FocalExplain", "FocalConcepts", "FocalDatasets", "FocalTraining", "FocalBackbone", "FocalImages", "FocalFiles"],
                 swiftSettings: release),
 
         // Reports: self-contained HTML pages of evaluations, comparisons and explanations.

@@ -2,6 +2,7 @@ import FocalBackbone
 import FocalConcepts
 import FocalDatasets
 import FocalExplain
+import FocalFiles
 import FocalTraining
 import Foundation
 
@@ -61,7 +62,7 @@ public struct Advisor {
         }
 
         progress?("learning the other elements", 0, 1)
-        let scorer = try ElementScorer.train(samples: samples, except: concept, featurizer: featurizer)
+        let scorer = try ElementScorer.train(data, except: concept)
 
         progress?("explaining the false positive", 0, 1)
         let explanation = try Explainer(backbone: featurizer.backbone, model: model, preprocessing: featurizer.preprocessing,
@@ -107,9 +108,8 @@ public struct Advisor {
         if let pool {
             // Never training images, and never test images: a counter-example
             // taken from the test split would be scored on after training on it.
-            func key(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
-            let blocked = Set((samples + training.samples(in: .test)).map { key($0.path) })
-            let candidates = pool.filter { !blocked.contains(key($0.path)) && $0.split != .test }
+            let blocked = Set((samples + training.samples(in: .test)).map { canonicalPath($0.path) })
+            let candidates = pool.filter { !blocked.contains(canonicalPath($0.path)) && $0.split != .test }
             progress?("scoring the pool", 0, candidates.count)
             let poolData = try LabelledFeatures(samples: candidates, concepts: [], featurizer: featurizer) {
                 progress?("scoring the pool", $0, $1)

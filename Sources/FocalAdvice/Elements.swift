@@ -27,17 +27,16 @@ public enum Elements {
 public struct ElementScorer {
     public let model: HeadModel
 
-    /// Trains on every concept of `samples` other than `concept` that has both
-    /// positives and negatives; nil when there is none.
-    public static func train(samples: [Sample], except concept: String, featurizer: Featurizer,
-                             seed: UInt64 = 0) throws -> ElementScorer? {
-        // 3-fold cross-validation needs three of each class.
+    /// Trains on every concept of the embedded training samples other than
+    /// `concept` that has at least three positives and three negatives (3-fold
+    /// cross-validation needs them); nil when there is none.
+    public static func train(_ training: LabelledFeatures, except concept: String, seed: UInt64 = 0) throws -> ElementScorer? {
+        let samples = training.samples
         let names = ConceptTrainer.trainableConcepts(samples).filter { name in
             name != concept && samples.filter { $0.label(name) == true }.count >= 3 && samples.filter { $0.label(name) == false }.count >= 3
         }
-        guard !names.isEmpty else { return nil }
-        let data = try LabelledFeatures(samples: samples, concepts: names, featurizer: featurizer)
-        guard data.samples.count >= 2 else { return nil }
+        guard !names.isEmpty, samples.count >= 2 else { return nil }
+        let data = training.relabelled(for: names)
         let head = LogisticHead(crossValidation: CrossValidationOptions(folds: 3, seed: seed))
         return ElementScorer(model: try head.fit(data.features, data.labels, concepts: names))
     }

@@ -37,8 +37,9 @@ public struct Verification: Codable, Sendable {
 
     /// - Parameters:
     ///   - proposal: what `revision` applied to `old` (its removal count sets the control's).
+    ///   - trainedOld: `old` already trained as `ConceptTrainer(seed: 0, concepts: [concept])` trains it.
     public static func run(old: Dataset, revision: Dataset, proposal: Proposal, pool: [Sample], test: Dataset,
-                           testPath: String, drivers: [String], featurizer: Featurizer,
+                           testPath: String, drivers: [String], featurizer: Featurizer, trainedOld: ConceptTrainer.Outcome? = nil,
                            seeds: [UInt64] = [1, 2, 3, 4, 5], progress: ((String) -> Void)? = nil) throws -> Verification {
         let concept = proposal.concept
         var testSamples = test.samples(in: .test)
@@ -57,7 +58,7 @@ public struct Verification: Codable, Sendable {
             return Figures(contextFalsePositiveRate: fp, f1: counts.f1, accuracy: counts.accuracy)
         }
         progress?("training revision 1")
-        let a = try trainer.train(old, featurizer: featurizer)
+        let a = try trainedOld ?? trainer.train(old, featurizer: featurizer)
         progress?("training revision 2")
         let b = try trainer.train(revision, featurizer: featurizer)
         let comparison = Comparer().compare(

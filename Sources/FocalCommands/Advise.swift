@@ -73,9 +73,8 @@ struct Advise: ParsableCommand {
         let (concept, targets) = try falsePositives(head, training: training, featurizer: featurizer)
         let verifySet = try verify.map { try Dataset.open($0) }
         // Test images (of --data or --verify) are never counter-examples.
-        func key(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
-        let testPaths = Set((verifySet.map { $0.samples(in: .test).isEmpty ? $0.samples : $0.samples(in: .test) } ?? []).map { key($0.path) })
-        let poolSamples = try pool.map { try Self.poolSamples($0).filter { !testPaths.contains(key($0.path)) } }
+        let testPaths = Set((verifySet.map { $0.samples(in: .test).isEmpty ? $0.samples : $0.samples(in: .test) } ?? []).map { canonicalPath($0.path) })
+        let poolSamples = try pool.map { try Self.poolSamples($0).filter { !testPaths.contains(canonicalPath($0.path)) } }
         var advisor = try Advisor(featurizer: featurizer, model: head, concept: concept)
         advisor.maximumAdditions = maxAdditions
         advisor.focalThreshold = focalThreshold
@@ -112,9 +111,8 @@ struct Advise: ParsableCommand {
             var known = training.samples
             if let verify { known += (try? Dataset.open(verify, checkImages: false))?.samples ?? [] }
             // The manifest row of the image (for its region labels), matched on the resolved path.
-            func resolved(_ p: String) -> String { URL(fileURLWithPath: p).standardizedFileURL.resolvingSymlinksInPath().path }
-            let wanted = resolved(image)
-            var sample = known.first { resolved($0.path) == wanted } ?? Sample(image: image, path: image)
+            let wanted = canonicalPath(image)
+            var sample = known.first { canonicalPath($0.path) == wanted } ?? Sample(image: image, path: image)
             sample.path = image
             guard FileManager.default.fileExists(atPath: sample.path) else { throw ValidationError("\(image): no such file") }
             let name = try concept ?? onlyConcept(head, hint: "pass --concept")
@@ -151,13 +149,12 @@ struct Advise: ParsableCommand {
     /// The revision never replaces an input: the training manifest (or the
     /// manifest a dataset folder would be read from), the test, pool or model files.
     func refuseOverwriting(_ training: Dataset, with path: String) throws {
-        func resolved(_ p: String) -> String { URL(fileURLWithPath: p).standardizedFileURL.resolvingSymlinksInPath().path }
-        let new = resolved(path)
-        if resolved(training.source) == new || [data + "/manifest.csv", data + "/manifest.jsonl"].map(resolved).contains(new) {
+        let new = canonicalPath(path)
+        if canonicalPath(training.source) == new || [data + "/manifest.csv", data + "/manifest.jsonl"].map(canonicalPath).contains(new) {
             throw ValidationError("\(path): that is the training manifest itself; write the revision to a new file")
         }
         let inputs = [verify, pool, evaluation, model].compactMap { $0 }
-        for input in inputs where resolved(input) == new || [input + "/manifest.csv", input + "/manifest.jsonl"].map(resolved).contains(new) {
+        for input in inputs where canonicalPath(input) == new || [input + "/manifest.csv", input + "/manifest.jsonl"].map(canonicalPath).contains(new) {
             throw ValidationError("\(path): that is an input of this command (\(input)); write the revision to a new file")
         }
     }

@@ -73,7 +73,7 @@ struct Demo: ParsableCommand {
         let verifying = Progress("verifying", total: 7)
         let verification = try Verification.run(
             old: dataset, revision: try Dataset.open(revisionPath), proposal: advice.proposal, pool: pool, test: dataset,
-            testPath: path, drivers: advice.drivers, featurizer: featurizer) { _ in verifying.advance() }
+            testPath: path, drivers: advice.drivers, featurizer: featurizer, trainedOld: first) { _ in verifying.advance() }
         verifying.finish()
         advice.verification = verification
         steps.lap("verify")

@@ -36,7 +36,7 @@ public struct LabelledFeatures {
             case .success(let vector):
                 kept.append(sample)
                 rows += vector
-                labels += concepts.map { sample.label($0).map { $0 ? .positive : .negative } ?? .unknown }
+                labels += Self.labels(of: sample, for: concepts)
             }
         }
         self.samples = kept
@@ -46,5 +46,20 @@ public struct LabelledFeatures {
         features = FeatureMatrix(rows: kept.count, columns: EfficientNetLite0.embeddingSize, values: rows)
         self.labels = LabelMatrix(rows: kept.count, concepts: max(1, concepts.count),
                                   values: concepts.isEmpty ? [ConceptLabel](repeating: .unknown, count: kept.count) : labels)
+    }
+
+    /// The same samples and features, labelled for other concepts (no embedding again).
+    public func relabelled(for concepts: [String]) -> LabelledFeatures {
+        var copy = LabelledFeatures(samples: samples, features: features,
+                                    labels: LabelMatrix(rows: samples.count, concepts: concepts.count,
+                                                        values: samples.flatMap { Self.labels(of: $0, for: concepts) }),
+                                    concepts: concepts)
+        copy.skipped = skipped
+        copy.hashes = hashes
+        return copy
+    }
+
+    static func labels(of sample: Sample, for concepts: [String]) -> [ConceptLabel] {
+        concepts.map { sample.label($0).map { $0 ? .positive : .negative } ?? .unknown }
     }
 }
