@@ -49,79 +49,107 @@ public struct DepthwiseConvolution: Sendable {
                       inputTop: Int, inputLeft: Int, inputWidth: Int,
                       output: UnsafeMutablePointer<Float>, rows: Range<Int>, columns: Range<Int>, outputWidth: Int) {
         let (pr, pc) = padding(height: height, width: width)
-        let c = channels, k = kernel, s = stride
-        let vectorEnd = c - c % 16
+        let k = kernel, s = stride
         // Output columns whose k-wide window needs no padding.
         let firstInterior = (pc.before + s - 1) / s
         let interior = firstInterior..<max(firstInterior, (width - k + pc.before) / s + 1)
+        let middle = columns.clamped(to: interior)
         // Address of absolute pixel (y, x) of the input tile.
-        let input = input - (inputTop * inputWidth + inputLeft) * c
+        let input = input - (inputTop * inputWidth + inputLeft) * channels
         weights.withUnsafeBufferPointer { wb in
             bias.withUnsafeBufferPointer { bb in
                 let w = wb.baseAddress!, b = bb.baseAddress!
                 for oy in rows {
                     let iy0 = oy * s - pr.before
-                    let kyLo = max(0, -iy0), kyHi = min(k, height - iy0)
-                    let outRow = output + ((oy - rows.lowerBound) * outputWidth - columns.lowerBound) * c
-                    var cb = 0
-                    while cb < vectorEnd {
-                        let bv = load16(b + cb)
-                        var ox = columns.lowerBound
-                        while ox < columns.upperBound {
-                            let ix0 = ox * s - pc.before
-                            if ox >= interior.lowerBound && ox + 3 < interior.upperBound && ox + 3 < columns.upperBound {
-                                // Four neighbouring outputs whose windows lie inside the
-                                // row share each weight load.
-                                var a0 = bv, a1 = bv, a2 = bv, a3 = bv
-                                for ky in kyLo..<kyHi {
-                                    let inp = input + ((iy0 + ky) * inputWidth + ix0) * c + cb
-                                    let wp = w + ky * k * c + cb
-                                    for kx in 0..<k {
-                                        let wv = load16(wp + kx * c)
-                                        let x = inp + kx * c
-                                        a0.addProduct(load16(x), wv)
-                                        a1.addProduct(load16(x + s * c), wv)
-                                        a2.addProduct(load16(x + 2 * s * c), wv)
-                                        a3.addProduct(load16(x + 3 * s * c), wv)
-                                    }
-                                }
-                                let o = outRow + ox * c + cb
-                                store16(activation.apply(a0), o)
-                                store16(activation.apply(a1), o + c)
-                                store16(activation.apply(a2), o + 2 * c)
-                                store16(activation.apply(a3), o + 3 * c)
-                                ox += 4
-                                continue
-                            }
-                            let kxLo = max(0, -ix0), kxHi = min(k, width - ix0)
-                            var acc = bv
-                            for ky in kyLo..<kyHi {
-                                let inp = input + ((iy0 + ky) * inputWidth + ix0) * c + cb
-                                let wp = w + ky * k * c + cb
-                                for kx in kxLo..<kxHi {
-                                    acc.addProduct(load16(inp + kx * c), load16(wp + kx * c))
-                                }
-                            }
-                            store16(activation.apply(acc), outRow + ox * c + cb)
-                            ox += 1
-                        }
-                        cb += 16
-                    }
-                    // Channels past the last multiple of 16 (none in EfficientNet-Lite0).
-                    for ch in vectorEnd..<c {
-                        for ox in columns {
-                            let ix0 = ox * s - pc.before
-                            let kxLo = max(0, -ix0), kxHi = min(k, width - ix0)
-                            var acc = b[ch]
-                            for ky in kyLo..<kyHi {
-                                for kx in kxLo..<kxHi {
-                                    acc += input[((iy0 + ky) * inputWidth + ix0 + kx) * c + ch] * w[(ky * k + kx) * c + ch]
-                                }
-                            }
-                            outRow[ox * c + ch] = activation.apply(acc)
-                        }
+                    let outRow = output + ((oy - rows.lowerBound) * outputWidth - columns.lowerBound) * channels
+                    if iy0 >= 0 && iy0 + k <= height && channels % 8 == 0 && !middle.isEmpty,
+                       applyInterior(input: input, inputWidth: inputWidth, firstInputRow: iy0,
+                                     firstInputColumn: { $0 * s - pc.before },
+                                     output: outRow + middle.lowerBound * channels, columns: middle, weights: w, bias: b) {
+                        applyEdges(input: input, height: height, width: width, inputWidth: inputWidth, padding: (pr, pc),
+                                   outputRow: outRow, row: oy, columns: columns.lowerBound..<middle.lowerBound, weights: w, bias: b)
+                        applyEdges(input: input, height: height, width: width, inputWidth: inputWidth, padding: (pr, pc),
+                                   outputRow: outRow, row: oy, columns: middle.upperBound..<columns.upperBound, weights: w, bias: b)
+                    } else {
+                        applyEdges(input: input, height: height, width: width, inputWidth: inputWidth, padding: (pr, pc),
+                                   outputRow: outRow, row: oy, columns: columns, weights: w, bias: b)
                     }
                 }
+            }
+        }
+    }
+
+    /// Output pixels of row `row` at `columns`, any of whose taps may fall in the
+    /// padding (and any kernel shape): the general loop, 16 channels at a time.
+    /// `input` addresses absolute pixels; `outputRow` addresses absolute columns.
+    private func applyEdges(input: UnsafePointer<Float>, height: Int, width: Int, inputWidth: Int,
+                            padding: (rows: SamePadding, columns: SamePadding),
+                            outputRow outRow: UnsafeMutablePointer<Float>, row oy: Int, columns: Range<Int>,
+                            weights w: UnsafePointer<Float>, bias b: UnsafePointer<Float>) {
+        guard !columns.isEmpty else { return }
+        let (pr, pc) = padding
+        let c = channels, k = kernel, s = stride
+        let vectorEnd = c - c % 16
+        let firstInterior = (pc.before + s - 1) / s
+        let interior = firstInterior..<max(firstInterior, (width - k + pc.before) / s + 1)
+        let iy0 = oy * s - pr.before
+        let kyLo = max(0, -iy0), kyHi = min(k, height - iy0)
+        var cb = 0
+        while cb < vectorEnd {
+            let bv = load16(b + cb)
+            var ox = columns.lowerBound
+            while ox < columns.upperBound {
+                let ix0 = ox * s - pc.before
+                if ox >= interior.lowerBound && ox + 3 < interior.upperBound && ox + 3 < columns.upperBound {
+                    // Four neighbouring outputs whose windows lie inside the
+                    // row share each weight load.
+                    var a0 = bv, a1 = bv, a2 = bv, a3 = bv
+                    for ky in kyLo..<kyHi {
+                        let inp = input + ((iy0 + ky) * inputWidth + ix0) * c + cb
+                        let wp = w + ky * k * c + cb
+                        for kx in 0..<k {
+                            let wv = load16(wp + kx * c)
+                            let x = inp + kx * c
+                            a0.addProduct(load16(x), wv)
+                            a1.addProduct(load16(x + s * c), wv)
+                            a2.addProduct(load16(x + 2 * s * c), wv)
+                            a3.addProduct(load16(x + 3 * s * c), wv)
+                        }
+                    }
+                    let o = outRow + ox * c + cb
+                    store16(activation.apply(a0), o)
+                    store16(activation.apply(a1), o + c)
+                    store16(activation.apply(a2), o + 2 * c)
+                    store16(activation.apply(a3), o + 3 * c)
+                    ox += 4
+                    continue
+                }
+                let kxLo = max(0, -ix0), kxHi = min(k, width - ix0)
+                var acc = bv
+                for ky in kyLo..<kyHi {
+                    let inp = input + ((iy0 + ky) * inputWidth + ix0) * c + cb
+                    let wp = w + ky * k * c + cb
+                    for kx in kxLo..<kxHi {
+                        acc.addProduct(load16(inp + kx * c), load16(wp + kx * c))
+                    }
+                }
+                store16(activation.apply(acc), outRow + ox * c + cb)
+                ox += 1
+            }
+            cb += 16
+        }
+        // Channels past the last multiple of 16 (none in EfficientNet-Lite0).
+        for ch in vectorEnd..<c {
+            for ox in columns {
+                let ix0 = ox * s - pc.before
+                let kxLo = max(0, -ix0), kxHi = min(k, width - ix0)
+                var acc = b[ch]
+                for ky in kyLo..<kyHi {
+                    for kx in kxLo..<kxHi {
+                        acc += input[((iy0 + ky) * inputWidth + ix0 + kx) * c + ch] * w[(ky * k + kx) * c + ch]
+                    }
+                }
+                outRow[ox * c + ch] = activation.apply(acc)
             }
         }
     }

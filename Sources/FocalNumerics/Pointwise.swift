@@ -22,54 +22,80 @@ public struct PointwiseConvolution: Sendable {
 
     /// output[r, :] = act(W · input[r, :] + bias (+ residual[r, :])) for `rows` rows.
     ///
-    /// With several workers the rows (or, for few rows, the output channels) are
-    /// split between them, each calling single-threaded OpenBLAS and then adding
-    /// its own bias while the block is still in its cache. Focal owns all the
-    /// threads: OpenBLAS's spinning workers would otherwise fight ours for cores.
+    /// The output is first filled with the bias (plus the residual) and the
+    /// SGEMM adds the product to it (β = 1), which spares OpenBLAS zeroing the
+    /// output and Focal a pass to add the bias; ReLU6 is then one clamping pass.
+    ///
+    /// With several workers the work is split along the larger operand: by
+    /// rows when there are more rows than output channels, else by output
+    /// channels, in multiples of 16. Each worker's SGEMM packs its whole share
+    /// of the other operand, so splitting rows would make every worker pack
+    /// all the weights, which in the late layers of one image are larger than
+    /// the activations. Each worker calls single-threaded OpenBLAS: Focal owns
+    /// the threads, as OpenBLAS's spinning workers would fight its own for cores.
     public func apply(input: UnsafePointer<Float>, rows: Int, output: UnsafeMutablePointer<Float>,
                       residual: UnsafePointer<Float>? = nil, workers: Int = 1) {
         let n = outputChannels, k = inputChannels
         weights.withUnsafeBufferPointer { wb in
             let w = wb.baseAddress!
-            if rows >= 64 * workers || n < 64 * workers {
+            if rows >= n || n < 32 * workers {
                 parallelChunks(rows, workers: workers) { part in
+                    fill(rows: part, columns: 0..<n, output: output, residual: residual)
                     BLAS.gemm(m: part.count, n: n, k: k, a: input + part.lowerBound * k, lda: k,
-                              b: w, ldb: k, transposeB: true, c: output + part.lowerBound * n, ldc: n)
-                    addBias(bias, rows: part, channels: n, to: output, residual: residual, activation: activation)
+                              b: w, ldb: k, transposeB: true, c: output + part.lowerBound * n, ldc: n, beta: 1)
+                    clamp(rows: part, columns: 0..<n, output: output)
                 }
             } else {
-                // Few rows (late layers at batch 1): split the output channels, in multiples of 16.
                 parallelChunks(n / 16, workers: workers) { part in
                     let lo = part.lowerBound * 16, hi = part.upperBound == n / 16 ? n : part.upperBound * 16
+                    fill(rows: 0..<rows, columns: lo..<hi, output: output, residual: residual)
                     BLAS.gemm(m: rows, n: hi - lo, k: k, a: input, lda: k,
-                              b: w + lo * k, ldb: k, transposeB: true, c: output + lo, ldc: n)
+                              b: w + lo * k, ldb: k, transposeB: true, c: output + lo, ldc: n, beta: 1)
+                    clamp(rows: 0..<rows, columns: lo..<hi, output: output)
                 }
-                addBias(bias, rows: 0..<rows, channels: n, to: output, residual: residual, activation: activation)
             }
         }
     }
-}
 
-/// x[r, c] = act(x[r, c] + bias[c] (+ residual[r, c])) for the rows `rows` of a matrix with `channels` columns.
-public func addBias(_ bias: [Float], rows: Range<Int>, channels: Int, to x: UnsafeMutablePointer<Float>,
-                    residual: UnsafePointer<Float>? = nil, activation: Activation) {
-    let vectorEnd = channels - channels % 16
-    bias.withUnsafeBufferPointer { bb in
-        let b = bb.baseAddress!
+    /// output[r, c] = bias[c] (+ residual[r, c]) over a block of the output.
+    private func fill(rows: Range<Int>, columns: Range<Int>, output: UnsafeMutablePointer<Float>,
+                      residual: UnsafePointer<Float>?) {
+        let n = outputChannels
+        bias.withUnsafeBufferPointer { bb in
+            let b = bb.baseAddress!
+            let vectorEnd = columns.lowerBound + columns.count - columns.count % 16
+            for r in rows {
+                let row = output + r * n
+                let res = residual.map { $0 + r * n }
+                var c = columns.lowerBound
+                while c < vectorEnd {
+                    var v = load16(b + c)
+                    if let res { v += load16(res + c) }
+                    store16(v, row + c)
+                    c += 16
+                }
+                while c < columns.upperBound {
+                    row[c] = b[c] + (res?[c] ?? 0)
+                    c += 1
+                }
+            }
+        }
+    }
+
+    /// Applies the activation in place over a block of the output.
+    private func clamp(rows: Range<Int>, columns: Range<Int>, output: UnsafeMutablePointer<Float>) {
+        guard activation != .identity else { return }
+        let n = outputChannels
+        let vectorEnd = columns.lowerBound + columns.count - columns.count % 16
         for r in rows {
-            let row = x + r * channels
-            let res = residual.map { $0 + r * channels }
-            var c = 0
+            let row = output + r * n
+            var c = columns.lowerBound
             while c < vectorEnd {
-                var v = load16(row + c) + load16(b + c)
-                if let res { v += load16(res + c) }
-                store16(activation.apply(v), row + c)
+                store16(activation.apply(load16(row + c)), row + c)
                 c += 16
             }
-            while c < channels {
-                var v = row[c] + b[c]
-                if let res { v += res[c] }
-                row[c] = activation.apply(v)
+            while c < columns.upperBound {
+                row[c] = activation.apply(row[c])
                 c += 1
             }
         }

@@ -1,0 +1,98 @@
+import FocalNumerics
+import XCTest
+
+/// The depthwise loops against a direct float64 evaluation of the definition
+/// (TF 'SAME' padding with zeros), for every kernel shape the network uses,
+/// shapes without a specialised loop, channel counts that leave a remainder,
+/// and regions computed from a tile of the input.
+final class DepthwiseConvolutionTests: XCTestCase {
+    struct Case { let kernel, stride, channels, height, width: Int; let activation: Activation }
+
+    func reference(_ conv: DepthwiseConvolution, _ x: [Float], height: Int, width: Int) -> [Double] {
+        let (pr, pc) = conv.padding(height: height, width: width)
+        let c = conv.channels, k = conv.kernel
+        var out = [Double](repeating: 0, count: pr.output * pc.output * c)
+        for oy in 0..<pr.output { for ox in 0..<pc.output { for ch in 0..<c {
+            var sum = Double(conv.bias[ch])
+            for ky in 0..<k { for kx in 0..<k {
+                let iy = oy * conv.stride - pr.before + ky, ix = ox * conv.stride - pc.before + kx
+                guard iy >= 0, iy < height, ix >= 0, ix < width else { continue }
+                sum += Double(x[(iy * width + ix) * c + ch]) * Double(conv.weights[(ky * k + kx) * c + ch])
+            } }
+            if conv.activation == .relu6 { sum = min(max(sum, 0), 6) }
+            out[(oy * pc.output + ox) * c + ch] = sum
+        } } }
+        return out
+    }
+
+    func random(_ count: Int, seed: inout UInt64) -> [Float] {
+        (0..<count).map { _ in
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Float(Int(seed >> 40) % 2001 - 1000) / 400
+        }
+    }
+
+    let cases: [Case] = [
+        Case(kernel: 3, stride: 1, channels: 32, height: 13, width: 17, activation: .relu6),
+        Case(kernel: 3, stride: 2, channels: 16, height: 14, width: 15, activation: .relu6),
+        Case(kernel: 5, stride: 1, channels: 48, height: 11, width: 12, activation: .identity),
+        Case(kernel: 5, stride: 2, channels: 32, height: 15, width: 14, activation: .relu6),
+        Case(kernel: 3, stride: 1, channels: 24, height: 9, width: 10, activation: .identity),   // 8 past a multiple of 16
+        Case(kernel: 5, stride: 1, channels: 20, height: 8, width: 9, activation: .relu6),       // not a multiple of 8
+        Case(kernel: 7, stride: 1, channels: 16, height: 10, width: 11, activation: .relu6),     // no specialised loop
+        Case(kernel: 5, stride: 2, channels: 16, height: 3, width: 2, activation: .identity),    // smaller than the kernel
+    ]
+
+    func testWholeImagesMatchTheDefinition() {
+        var seed: UInt64 = 7
+        for t in cases {
+            let conv = DepthwiseConvolution(channels: t.channels, kernel: t.kernel, stride: t.stride,
+                                            weights: random(t.kernel * t.kernel * t.channels, seed: &seed),
+                                            bias: random(t.channels, seed: &seed), activation: t.activation)
+            let x = random(t.height * t.width * t.channels, seed: &seed)
+            let expected = reference(conv, x, height: t.height, width: t.width)
+            let (pr, _) = conv.padding(height: t.height, width: t.width)
+            var out = [Float](repeating: .nan, count: expected.count)
+            x.withUnsafeBufferPointer { xp in
+                out.withUnsafeMutableBufferPointer {
+                    conv.apply(input: xp.baseAddress!, height: t.height, width: t.width, output: $0.baseAddress!, rows: 0..<pr.output)
+                }
+            }
+            let worst = zip(out, expected).map { abs(Double($0) - $1) }.max()!
+            XCTAssertLessThan(worst, 1e-4, "k\(t.kernel) s\(t.stride) c\(t.channels) \(t.height)x\(t.width)")
+        }
+    }
+
+    func testRegionsFromATileMatchTheDefinition() {
+        var seed: UInt64 = 11
+        for t in cases.prefix(4) {
+            let conv = DepthwiseConvolution(channels: t.channels, kernel: t.kernel, stride: t.stride,
+                                            weights: random(t.kernel * t.kernel * t.channels, seed: &seed),
+                                            bias: random(t.channels, seed: &seed), activation: t.activation)
+            let x = random(t.height * t.width * t.channels, seed: &seed)
+            let expected = reference(conv, x, height: t.height, width: t.width)
+            let (pr, pc) = conv.padding(height: t.height, width: t.width)
+            // Outputs rows 1..<output-1, columns 2..<output: the tile holds the input pixels they read.
+            let rows = 1..<(pr.output - 1), columns = 2..<pc.output
+            let top = max(0, rows.lowerBound * t.stride - pr.before), left = max(0, columns.lowerBound * t.stride - pc.before)
+            let bottom = min(t.height, (rows.upperBound - 1) * t.stride - pr.before + t.kernel)
+            let tileWidth = t.width - left
+            var tile = [Float]()
+            for y in top..<bottom { tile += x[((y * t.width + left) * t.channels)..<((y * t.width + t.width) * t.channels)] }
+            var out = [Float](repeating: .nan, count: rows.count * columns.count * t.channels)
+            tile.withUnsafeBufferPointer { tp in
+                out.withUnsafeMutableBufferPointer {
+                    conv.apply(input: tp.baseAddress!, height: t.height, width: t.width, inputTop: top, inputLeft: left,
+                               inputWidth: tileWidth, output: $0.baseAddress!, rows: rows, columns: columns,
+                               outputWidth: columns.count)
+                }
+            }
+            var worst = 0.0
+            for (i, oy) in rows.enumerated() { for (j, ox) in columns.enumerated() { for ch in 0..<t.channels {
+                let got = Double(out[(i * columns.count + j) * t.channels + ch])
+                worst = max(worst, abs(got - expected[(oy * pc.output + ox) * t.channels + ch]))
+            } } }
+            XCTAssertLessThan(worst, 1e-4, "k\(t.kernel) s\(t.stride)")
+        }
+    }
+}
