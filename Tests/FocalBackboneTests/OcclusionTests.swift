@@ -1,4 +1,4 @@
-import FocalBackbone
+@testable import FocalBackbone
 import FocalImages
 import Foundation
 import XCTest
@@ -68,5 +68,37 @@ final class OcclusionTests: XCTestCase {
         for (n, e) in zip(naive.embeddings, exact.embeddings) {
             XCTAssertLessThanOrEqual(zip(n, e).map { abs($0 - $1) }.max()!, 1e-4)
         }
+    }
+
+    /// The projective-field limit: a limit of the whole side changes nothing;
+    /// half the side cuts the deep layers' regions (fewer multiply-adds). How
+    /// far its heatmap strays is measured, not asserted: on this image's
+    /// ImageNet logit its correlation with the exact one is only 0.44, which
+    /// is why the limit is off by default.
+    func testFieldLimit() throws {
+        let (occlusion, image, _) = try setUpNetwork()
+        let gray = [Float](repeating: 0, count: image.count)
+        let network = ReferenceVectorTests.backbone.network
+        func logit(_ e: [Float]) -> Double { Double(network.logits(e)[282]) }
+        let exact = occlusion.map(image: image, baseline: gray, settings: .init(mode: .exact), score: logit)
+        XCTAssertEqual(exact.windows.count, 169)
+        let whole = occlusion.map(image: image, baseline: gray, settings: .init(mode: .approximate, fieldLimit: 1), score: logit)
+        let plain = occlusion.map(image: image, baseline: gray, settings: .init(mode: .approximate), score: logit)
+        XCTAssertEqual(whole.multiplyAdds, plain.multiplyAdds)
+        XCTAssertLessThanOrEqual(zip(whole.heatmap, plain.heatmap).map { abs($0 - $1) }.max()!, 1e-9)
+        let half = occlusion.map(image: image, baseline: gray, settings: .init(mode: .approximate, fieldLimit: 0.5), score: logit)
+        XCTAssertLessThan(Double(half.multiplyAdds), 0.6 * Double(plain.multiplyAdds))
+        XCTAssertLessThan(Double(plain.multiplyAdds), Double(exact.multiplyAdds))
+    }
+
+    func testCutKeepsTheCentreInsideTheBox() {
+        let box = GridBox(rows: 0..<14, columns: 3..<14)
+        // Centre near the top-left: the cut starts at the box's edge.
+        XCTAssertEqual(box.cut(side: 7, centre: (1.0, 2.0)), GridBox(rows: 0..<7, columns: 3..<10))
+        // Centre in the middle: 7 cells around it.
+        XCTAssertEqual(box.cut(side: 7, centre: (7.0, 9.0)), GridBox(rows: 4..<11, columns: 6..<13))
+        // Near the far edge: flush with it; a box already small enough is kept.
+        XCTAssertEqual(box.cut(side: 7, centre: (13.5, 13.5)), GridBox(rows: 7..<14, columns: 7..<14))
+        XCTAssertEqual(GridBox(rows: 2..<5, columns: 2..<5).cut(side: 7, centre: (0, 0)), GridBox(rows: 2..<5, columns: 2..<5))
     }
 }

@@ -28,6 +28,8 @@ func occlusionBenchmark(path: String?) throws -> [String: Any] {
     let step = Int(argument("--stride", default: "16"))!
     let coarseStep = Int(argument("--coarse-step", default: "2"))!
     let refineFraction = Double(argument("--refine", default: "0.12"))!
+    let limitArgument = argument("--field-limit", default: "none")
+    let fieldLimit = limitArgument == "none" ? nil : Double(limitArgument)!
     let backbone = try Backbone.load()
     let image: RGBImage
     if let path { image = try Preprocessing().networkImage(path: path) } else {
@@ -47,7 +49,8 @@ func occlusionBenchmark(path: String?) throws -> [String: Any] {
         for _ in 0..<repeats {
             let t0 = now()
             maps[mode.rawValue] = occlusion.map(image: input, baseline: baseline,
-                                                settings: .init(window: window, stride: step, mode: mode, coarseStep: coarseStep, refineFraction: refineFraction)) {
+                                                settings: .init(window: window, stride: step, mode: mode, coarseStep: coarseStep, refineFraction: refineFraction,
+                                                                fieldLimit: fieldLimit)) {
                 Double(backbone.network.logits($0)[target])
             }
             times.append(now() - t0)

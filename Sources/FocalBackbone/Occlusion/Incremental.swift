@@ -9,6 +9,12 @@ struct Incremental {
     let network: EfficientNetLite0
     let image: [Float]
     let baseline: [Float]
+    /// When set, the changed region of each layer is cut to at most this share
+    /// of the layer's side, around its centre (Krypton's projective-field
+    /// threshold τ): the far edges of a deep layer's region move the score
+    /// little, and in the 14×14 and 7×7 layers they are most of the work.
+    /// nil computes the whole region: exact.
+    var fieldLimit: Double?
 
     /// The unoccluded image's activations, by layer.
     let blockInputs: [[Float]]   // 17: the input of each block, then the last block's output
@@ -17,10 +23,11 @@ struct Incremental {
     let base: [Float]
     let sides: [Int]             // spatial side of blockInputs[b]
 
-    init(network: EfficientNetLite0, image: [Float], baseline: [Float]) {
+    init(network: EfficientNetLite0, image: [Float], baseline: [Float], fieldLimit: Double? = nil) {
         self.network = network
         self.image = image
         self.baseline = baseline
+        self.fieldLimit = fieldLimit
         var sides = [SamePadding(input: Architecture.inputSize, kernel: 3, stride: 2).output]
         for b in network.blocks {
             sides.append(SamePadding(input: sides.last!, kernel: b.spec.kernel, stride: b.spec.stride).output)
@@ -111,7 +118,16 @@ struct Incremental {
             }
             // Depthwise over the outputs the change reaches, on tiles gathered from the record.
             let spread = Spread(kernel: spec.kernel, stride: spec.stride, height: side, width: side)
-            let next = Regions(regions.boxes.map { spread.affected($0) })
+            let limit = fieldLimit.map { max(1, Int((Double(outSide) * $0).rounded(.up))) }
+            let scale = Double(outSide) / Double(size)
+            let next = Regions(regions.boxes.enumerated().map { p, box in
+                let reached = spread.affected(box)
+                guard let limit else { return reached }
+                // Centred on the patch, not on the reached region, which image edges clip.
+                let patch = patches[p]
+                return reached.cut(side: limit, centre: (Double(patch.rows.lowerBound + patch.rows.upperBound) / 2 * scale,
+                                                         Double(patch.columns.lowerBound + patch.columns.upperBound) / 2 * scale))
+            })
             var dw = [Float](repeating: 0, count: next.positions * e)
             let record = expanded[b]
             expandedNew.withUnsafeBufferPointer { changed in

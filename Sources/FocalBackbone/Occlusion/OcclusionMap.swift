@@ -13,14 +13,23 @@ public struct OcclusionMap: Sendable {
         /// of all windows, those with the highest estimates.
         public var coarseStep: Int
         public var refineFraction: Double
+        /// In `.approximate` mode: the largest share of a layer's side that the
+        /// recomputed region may span (Krypton's projective-field threshold τ,
+        /// centred on the window); nil, the default, for no limit. Measured on
+        /// 20 wedding scenes with a concept head: τ = 0.5 spends 6.3× fewer
+        /// multiply-adds than exact (2.4× without it) but finds the exact top
+        /// region on only 14 of 20 (correlation 0.88), and on chelsea's ImageNet
+        /// logit its correlation is 0.44, so it is off by default.
+        public var fieldLimit: Double?
 
         public init(window: Int = 32, stride: Int = 16, mode: Occlusion.Mode = .approximate,
-                    coarseStep: Int = 2, refineFraction: Double = 0.12) {
+                    coarseStep: Int = 2, refineFraction: Double = 0.12, fieldLimit: Double? = nil) {
             self.window = window
             self.stride = stride
             self.mode = mode.rawValue
             self.coarseStep = coarseStep
             self.refineFraction = refineFraction
+            self.fieldLimit = fieldLimit
         }
     }
 
@@ -89,14 +98,15 @@ extension Occlusion {
         let n = fine.count
         // One record of the unoccluded pass serves every incremental batch.
         var incremental: Incremental?
-        func run(_ indices: [Int], _ mode: Mode) {
+        func run(_ indices: [Int], _ pass: Mode) {
             let patches = indices.map { box(fine[$0 / n], fine[$0 % n]) }
             let result: Result
-            if mode == .naive {
+            if pass == .naive {
                 result = embeddings(image: image, baseline: baseline, patches: patches, mode: .naive)
             } else {
                 if incremental == nil {
-                    incremental = Incremental(network: network, image: image, baseline: baseline)
+                    incremental = Incremental(network: network, image: image, baseline: baseline,
+                                              fieldLimit: mode == .approximate ? settings.fieldLimit : nil)
                     macs += network.multiplyAddsPerImage
                 }
                 result = incremental!.embeddings(patches: patches, batchSize: batchSize)
