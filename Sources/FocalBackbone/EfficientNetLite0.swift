@@ -18,7 +18,8 @@ public final class EfficientNetLite0: Sendable {
         let project: PointwiseConvolution
     }
 
-    let stem: PointwiseConvolution          // applied to 3×3×3 im2col rows
+    let stem: PointwiseConvolution          // applied to 3×3×3 im2col rows (incremental occlusion's regions)
+    let stemConvolution: FullConvolution    // the same weights, as direct loops over whole images
     let blocks: [Block]
     let head: PointwiseConvolution
     let classifierWeights: [Float]          // 1000 × 1280
@@ -39,6 +40,10 @@ public final class EfficientNetLite0: Sendable {
             stemRows[o * 27 + (ky * 3 + kx) * 3 + i] = stemWeights[((o * 3 + i) * 3 + ky) * 3 + kx]
         } } } }
         stem = try Self.pointwise(weights, conv: stemRows, inputs: 27, outputs: 32, bn: "_bn0", activation: .relu6)
+        var tapMajorStem = [Float](repeating: 0, count: 27 * 32)
+        for o in 0..<32 { for t in 0..<27 { tapMajorStem[t * 32 + o] = stem.weights[o * 27 + t] } }
+        stemConvolution = FullConvolution(inputChannels: 3, outputChannels: 32, kernel: 3, stride: 2,
+                                          weights: tapMajorStem, bias: stem.bias, activation: .relu6)
 
         var blocks: [Block] = []
         for spec in Architecture.blocks {
@@ -95,16 +100,19 @@ public final class EfficientNetLite0: Sendable {
 
     // MARK: Inference
 
-    /// Images pushed through the network together. Larger batches are run in
-    /// groups of this many: enough rows for efficient GEMMs in the late layers,
-    /// few enough that activations stay in cache (measured: batch 8 runs
-    /// 90 images/s, batch 32 in one piece 64).
-    public static let groupSize = 8
+    /// Images one worker pushes through the network together. Each worker
+    /// has its own images (see `embed`), so its GEMMs need no more rows than
+    /// an image or two gives, and fewer images keep the activations in cache
+    /// (measured at batch 32 on 2 workers, noisy host: groups of 1 and 2 both
+    /// ~140 images/s, 4 ~130, 8 ~125).
+    public static let groupSize = 2
 
     /// Scratch memory for one group of images; reuse it across calls (not across threads).
     public final class Workspace {
         let capacity: Int
         var buffers: [UnsafeMutablePointer<Float>]
+        /// The other workers' workspaces, made when a batch is first split between workers.
+        var lanes: [Workspace] = []
 
         public init(batch: Int = EfficientNetLite0.groupSize) {
             capacity = max(1, min(batch, EfficientNetLite0.groupSize))
@@ -134,13 +142,38 @@ public final class EfficientNetLite0: Sendable {
 
     /// Embeds `count` normalised 224×224×3 channel-last images stored one after
     /// another in `input`, writing count × 1280 floats to `output`.
+    ///
+    /// With several images and several workers, each worker takes its own share
+    /// of the images through the whole network on its own (in its own
+    /// workspace): no worker waits for another between layers, and each one's
+    /// GEMMs are as large as one image makes them. One image is split between
+    /// the workers layer by layer instead.
     public func embed(_ input: UnsafePointer<Float>, count n: Int, into output: UnsafeMutablePointer<Float>,
                       workspace: Workspace) {
+        let lanes = min(workers, n, WorkerPool.shared.threads + 1)
+        guard lanes > 1 else {
+            embedGroups(input, count: n, into: output, workspace: workspace, workers: workers)
+            return
+        }
+        while workspace.lanes.count < lanes - 1 { workspace.lanes.append(Workspace(batch: workspace.capacity)) }
+        let pixels = Architecture.inputSize * Architecture.inputSize * 3
+        parallelChunks(lanes, workers: lanes) { chunk in
+            for lane in chunk {
+                let lo = n * lane / lanes, hi = n * (lane + 1) / lanes
+                embedGroups(input + lo * pixels, count: hi - lo, into: output + lo * Self.embeddingSize,
+                            workspace: lane == 0 ? workspace : workspace.lanes[lane - 1], workers: 1)
+            }
+        }
+    }
+
+    func embedGroups(_ input: UnsafePointer<Float>, count n: Int, into output: UnsafeMutablePointer<Float>,
+                     workspace: Workspace, workers: Int) {
         let pixels = Architecture.inputSize * Architecture.inputSize * 3
         var done = 0
         while done < n {
             let group = min(workspace.capacity, n - done)
-            embedGroup(input + done * pixels, count: group, into: output + done * Self.embeddingSize, workspace: workspace)
+            embedGroup(input + done * pixels, count: group, into: output + done * Self.embeddingSize,
+                       workspace: workspace, workers: workers)
             done += group
         }
     }
@@ -153,19 +186,24 @@ public final class EfficientNetLite0: Sendable {
     }
 
     func embedGroup(_ input: UnsafePointer<Float>, count n: Int, into output: UnsafeMutablePointer<Float>,
-                    workspace: Workspace, observe: ((Observed, UnsafePointer<Float>) -> Void)? = nil) {
+                    workspace: Workspace, workers: Int? = nil, observe: ((Observed, UnsafePointer<Float>) -> Void)? = nil) {
+        let workers = workers ?? self.workers
         var buffers = workspace.buffers
         let size = Architecture.inputSize
-        // Stem: im2col (buffer 1) then one GEMM into buffer 0.
+        // Stem: direct 3×3/2 convolution into buffer 0, output rows split between workers.
         var side = SamePadding(input: size, kernel: 3, stride: 2).output
-        let perImage = side * side * 27
-        parallelChunks(n, workers: workers) { images in
-            for i in images {
-                im2col(input + i * size * size * 3, height: size, width: size, channels: 3, kernel: 3, stride: 2,
-                       output: buffers[1] + i * perImage)
+        let stemOutput = buffers[0]
+        parallelChunks(n * side, workers: workers) { range in
+            var start = range.lowerBound
+            while start < range.upperBound {
+                let image = start / side
+                let end = min(range.upperBound, (image + 1) * side)
+                stemConvolution.apply(input: input + image * size * size * 3, height: size, width: size,
+                                      output: stemOutput + image * side * side * Architecture.stemChannels,
+                                      rows: (start - image * side)..<(end - image * side))
+                start = end
             }
         }
-        stem.apply(input: buffers[1], rows: n * side * side, output: buffers[0], workers: workers)
         observe?(.blockInput(0), buffers[0])
 
         for block in blocks {

@@ -96,3 +96,40 @@ final class DepthwiseConvolutionTests: XCTestCase {
         }
     }
 }
+
+/// The stem's full convolution against a float64 evaluation of its definition.
+final class FullConvolutionTests: XCTestCase {
+    func testMatchesTheDefinition() {
+        var seed: UInt64 = 5
+        func random(_ count: Int) -> [Float] {
+            (0..<count).map { _ in
+                seed = seed &* 6364136223846793005 &+ 1442695040888963407
+                return Float(Int(seed >> 40) % 2001 - 1000) / 400
+            }
+        }
+        for (k, s, h, w) in [(3, 2, 15, 12), (3, 1, 7, 9), (3, 2, 224, 224)] {
+            let ci = 3, co = 32
+            let conv = FullConvolution(inputChannels: ci, outputChannels: co, kernel: k, stride: s,
+                                       weights: random(k * k * ci * co), bias: random(co), activation: .relu6)
+            let x = random(h * w * ci)
+            let (pr, pc) = conv.padding(height: h, width: w)
+            var out = [Float](repeating: .nan, count: pr.output * pc.output * co)
+            x.withUnsafeBufferPointer { xp in
+                out.withUnsafeMutableBufferPointer {
+                    conv.apply(input: xp.baseAddress!, height: h, width: w, output: $0.baseAddress!, rows: 0..<pr.output)
+                }
+            }
+            var worst = 0.0
+            for oy in 0..<pr.output { for ox in 0..<pc.output { for o in 0..<co {
+                var sum = Double(conv.bias[o])
+                for ky in 0..<k { for kx in 0..<k { for c in 0..<ci {
+                    let iy = oy * s - pr.before + ky, ix = ox * s - pc.before + kx
+                    guard iy >= 0, iy < h, ix >= 0, ix < w else { continue }
+                    sum += Double(x[(iy * w + ix) * ci + c]) * Double(conv.weights[((ky * k + kx) * ci + c) * co + o])
+                } } }
+                worst = max(worst, abs(min(max(sum, 0), 6) - Double(out[(oy * pc.output + ox) * co + o])))
+            } } }
+            XCTAssertLessThan(worst, 1e-4, "k\(k) s\(s) \(h)x\(w)")
+        }
+    }
+}
