@@ -8,6 +8,7 @@
 //   focal-benchmark occlusion IMAGE... [--window 32] [--stride 16] [--repeat 3]
 //   focal-benchmark store [--rows 20000] [--batch 32]
 //   focal-benchmark check DATA [--store PATH] [--repeat 3] (a whole focal check on cached embeddings)
+//   focal-benchmark kernels (each depthwise layer shape and the stem, one thread: GMAC/s)
 //   focal-benchmark fit --features X.npy --labels Y.bin --k 10 (see TrainingBenchmark.swift)
 import FocalBackbone
 import FocalImages
@@ -79,6 +80,8 @@ case "decode":
     }
     times.sort()
     emit(["mode": "decode", "exact": exact, "median_seconds": times[times.count / 2], "output": [size.0, size.1]])
+case "kernels":
+    kernelBenchmark()
 case "occlusion":
     try occlusionBenchmark()
 case "store":
