@@ -74,19 +74,32 @@ struct Incremental {
         }
     }
 
+    /// With several workers the patches are split between them, each running
+    /// its share single-threaded: a patch's regions are small, so splitting
+    /// each layer between workers would mostly be waiting for one another.
     func embeddings(patches: [GridBox], batchSize: Int) -> Occlusion.Result {
-        var all: [[Float]] = []
-        var macs = 0
-        for start in stride(from: 0, to: patches.count, by: batchSize) {
-            let (embeddings, spent) = run(Array(patches[start..<min(patches.count, start + batchSize)]))
-            all += embeddings
-            macs += spent
+        let lanes = max(1, min(network.workers, patches.count, WorkerPool.shared.threads + 1))
+        var parts = [([[Float]], Int)](repeating: ([], 0), count: lanes)
+        parts.withUnsafeMutableBufferPointer { results in
+            let results = results.baseAddress!
+            parallelChunks(lanes, workers: lanes) { chunk in
+                for lane in chunk {
+                    let share = Array(patches[(patches.count * lane / lanes)..<(patches.count * (lane + 1) / lanes)])
+                    var all: [[Float]] = [], macs = 0
+                    for start in stride(from: 0, to: share.count, by: batchSize) {
+                        let (embeddings, spent) = run(Array(share[start..<min(share.count, start + batchSize)]),
+                                                      workers: lanes > 1 ? 1 : network.workers)
+                        all += embeddings
+                        macs += spent
+                    }
+                    results[lane] = (all, macs)
+                }
+            }
         }
-        return Occlusion.Result(embeddings: all, base: base, multiplyAdds: macs)
+        return Occlusion.Result(embeddings: parts.flatMap(\.0), base: base, multiplyAdds: parts.map(\.1).reduce(0, +))
     }
 
-    func run(_ patches: [GridBox]) -> ([[Float]], Int) {
-        let workers = network.workers
+    func run(_ patches: [GridBox], workers: Int) -> ([[Float]], Int) {
         var macs = 0
         let size = Architecture.inputSize
         // Stem: the 3×3/2 outputs each patch reaches, from occluded pixels.
