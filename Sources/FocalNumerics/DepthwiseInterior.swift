@@ -19,11 +19,27 @@ extension DepthwiseConvolution {
     func applyInterior(input: UnsafePointer<Float>, inputWidth: Int, firstInputRow: Int, firstInputColumn: (Int) -> Int,
                        output: UnsafeMutablePointer<Float>, columns: Range<Int>,
                        weights w: UnsafePointer<Float>, bias b: UnsafePointer<Float>) -> Bool {
-        switch (kernel, stride) {
-        case (3, 1): interiorRow(3, 1, input, inputWidth, firstInputRow, firstInputColumn(columns.lowerBound), output, columns.count, w, b)
-        case (3, 2): interiorRow(3, 2, input, inputWidth, firstInputRow, firstInputColumn(columns.lowerBound), output, columns.count, w, b)
-        case (5, 1): interiorRow(5, 1, input, inputWidth, firstInputRow, firstInputColumn(columns.lowerBound), output, columns.count, w, b)
-        case (5, 2): interiorRow(5, 2, input, inputWidth, firstInputRow, firstInputColumn(columns.lowerBound), output, columns.count, w, b)
+        let ix0 = firstInputColumn(columns.lowerBound), n = columns.count
+        // The network's shapes with the channel count fixed too, so every tap's
+        // address is a constant displacement instead of a register (or a spill):
+        // measured 8% less depthwise time per image (`focal-benchmark kernels`).
+        switch (kernel, stride, channels) {
+        case (3, 1, 32): interiorRow(3, 1, 32, input, inputWidth, firstInputRow, ix0, output, n, w, b)
+        case (3, 2, 96): interiorRow(3, 2, 96, input, inputWidth, firstInputRow, ix0, output, n, w, b)
+        case (3, 1, 144): interiorRow(3, 1, 144, input, inputWidth, firstInputRow, ix0, output, n, w, b)
+        case (5, 2, 144): interiorRow(5, 2, 144, input, inputWidth, firstInputRow, ix0, output, n, w, b)
+        case (5, 1, 240): interiorRow(5, 1, 240, input, inputWidth, firstInputRow, ix0, output, n, w, b)
+        case (3, 2, 240): interiorRow(3, 2, 240, input, inputWidth, firstInputRow, ix0, output, n, w, b)
+        case (3, 1, 480): interiorRow(3, 1, 480, input, inputWidth, firstInputRow, ix0, output, n, w, b)
+        case (5, 1, 480): interiorRow(5, 1, 480, input, inputWidth, firstInputRow, ix0, output, n, w, b)
+        case (5, 1, 672): interiorRow(5, 1, 672, input, inputWidth, firstInputRow, ix0, output, n, w, b)
+        case (5, 2, 672): interiorRow(5, 2, 672, input, inputWidth, firstInputRow, ix0, output, n, w, b)
+        case (5, 1, 1152): interiorRow(5, 1, 1152, input, inputWidth, firstInputRow, ix0, output, n, w, b)
+        case (3, 1, 1152): interiorRow(3, 1, 1152, input, inputWidth, firstInputRow, ix0, output, n, w, b)
+        case (3, 1, _): interiorRow(3, 1, channels, input, inputWidth, firstInputRow, ix0, output, n, w, b)
+        case (3, 2, _): interiorRow(3, 2, channels, input, inputWidth, firstInputRow, ix0, output, n, w, b)
+        case (5, 1, _): interiorRow(5, 1, channels, input, inputWidth, firstInputRow, ix0, output, n, w, b)
+        case (5, 2, _): interiorRow(5, 2, channels, input, inputWidth, firstInputRow, ix0, output, n, w, b)
         default: return false
         }
         return true
@@ -32,10 +48,9 @@ extension DepthwiseConvolution {
     /// `count` outputs written from `output` on, the first reading input
     /// pixel (`iy0`, `ix0`) as its top-left tap.
     @inline(__always)
-    private func interiorRow(_ k: Int, _ s: Int, _ input: UnsafePointer<Float>, _ inputWidth: Int, _ iy0: Int, _ ix0: Int,
+    private func interiorRow(_ k: Int, _ s: Int, _ c: Int, _ input: UnsafePointer<Float>, _ inputWidth: Int, _ iy0: Int, _ ix0: Int,
                              _ output: UnsafeMutablePointer<Float>, _ count: Int,
                              _ w: UnsafePointer<Float>, _ b: UnsafePointer<Float>) {
-        let c = channels
         let rowStride = inputWidth * c
         // Outputs outer, channels inner: the k rows × (3s + k) pixels that four
         // outputs read stay in L1 while every channel block passes over them

@@ -41,6 +41,10 @@ final class DepthwiseConvolutionTests: XCTestCase {
         Case(kernel: 5, stride: 1, channels: 20, height: 8, width: 9, activation: .relu6),       // not a multiple of 8
         Case(kernel: 7, stride: 1, channels: 16, height: 10, width: 11, activation: .relu6),     // no specialised loop
         Case(kernel: 5, stride: 2, channels: 16, height: 3, width: 2, activation: .identity),    // smaller than the kernel
+        // Shapes of the network, whose loops have the channel count fixed too.
+        Case(kernel: 5, stride: 2, channels: 144, height: 13, width: 12, activation: .relu6),
+        Case(kernel: 5, stride: 1, channels: 1152, height: 7, width: 7, activation: .relu6),
+        Case(kernel: 3, stride: 2, channels: 96, height: 16, width: 17, activation: .relu6),
     ]
 
     func testWholeImagesMatchTheDefinition() {
