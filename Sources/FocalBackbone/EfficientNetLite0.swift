@@ -52,8 +52,9 @@ public final class EfficientNetLite0: Sendable {
             var expand: PointwiseConvolution?
             if spec.expansion != 1 {
                 let w = try weights.floats(p + "_expand_conv.weight", shape: [e, spec.inputChannels, 1, 1])
+                // Its ReLU6 is applied by the depthwise layer as it reads (see inputActivation).
                 expand = try Self.pointwise(weights, conv: w, inputs: spec.inputChannels, outputs: e,
-                                            bn: p + "_bn0", activation: .relu6)
+                                            bn: p + "_bn0", activation: .identity)
             }
             let dw = try weights.floats(p + "_depthwise_conv.weight", shape: [e, 1, spec.kernel, spec.kernel])
             let (dwScale, dwBias) = try Self.batchNorm(weights, p + "_bn1", channels: e)
@@ -61,7 +62,8 @@ public final class EfficientNetLite0: Sendable {
             let taps = spec.kernel * spec.kernel
             for c in 0..<e { for t in 0..<taps { tapMajor[t * e + c] = dw[c * taps + t] * dwScale[c] } }
             let depthwise = DepthwiseConvolution(channels: e, kernel: spec.kernel, stride: spec.stride,
-                                                 weights: tapMajor, bias: dwBias, activation: .relu6)
+                                                 weights: tapMajor, bias: dwBias, activation: .relu6,
+                                                 inputActivation: .relu6)
             let pw = try weights.floats(p + "_project_conv.weight", shape: [spec.outputChannels, e, 1, 1])
             let project = try Self.pointwise(weights, conv: pw, inputs: e, outputs: spec.outputChannels,
                                              bn: p + "_bn2", activation: .identity)
@@ -181,7 +183,7 @@ public final class EfficientNetLite0: Sendable {
     /// An activation the forward pass can show an observer (for incremental occlusion).
     enum Observed {
         case blockInput(Int)   // input of block b (b == 16: the last block's output)
-        case expanded(Int)     // block b's expanded activation (its input when it does not expand)
+        case expanded(Int)     // block b's expansion before its ReLU6 (its input when it does not expand)
         case head              // the head's output, before pooling
     }
 

@@ -10,11 +10,18 @@ public struct DepthwiseConvolution: Sendable {
     public let kernel: Int
     public let stride: Int
     public let activation: Activation
+    /// Applied to each input value as it is read: the activation of the layer
+    /// before, when that layer left it out. EfficientNet's expansions hand their
+    /// ReLU6 on to the depthwise layer this way, which spares a pass over the
+    /// largest activations of the network (ReLU6 twice is ReLU6 once, so an
+    /// input that already had it is unchanged).
+    public let inputActivation: Activation
     /// `weights[(ky * kernel + kx) * channels + c]`.
     public let weights: [Float]
     public let bias: [Float]
 
-    public init(channels: Int, kernel: Int, stride: Int, weights: [Float], bias: [Float], activation: Activation) {
+    public init(channels: Int, kernel: Int, stride: Int, weights: [Float], bias: [Float], activation: Activation,
+                inputActivation: Activation = .identity) {
         precondition(weights.count == kernel * kernel * channels && bias.count == channels,
                      "depthwise weights do not match \(kernel)x\(kernel)x\(channels)")
         self.channels = channels
@@ -23,6 +30,7 @@ public struct DepthwiseConvolution: Sendable {
         self.weights = weights
         self.bias = bias
         self.activation = activation
+        self.inputActivation = inputActivation
     }
 
     public func padding(height: Int, width: Int) -> (rows: SamePadding, columns: SamePadding) {
@@ -156,10 +164,10 @@ public struct DepthwiseConvolution: Sendable {
                         for kx in 0..<k {
                             let wv = load16(wp + kx * c)
                             let x = inp + kx * c
-                            a0.addProduct(load16(x), wv)
-                            a1.addProduct(load16(x + s * c), wv)
-                            a2.addProduct(load16(x + 2 * s * c), wv)
-                            a3.addProduct(load16(x + 3 * s * c), wv)
+                            a0.addProduct(inputActivation.apply(load16(x)), wv)
+                            a1.addProduct(inputActivation.apply(load16(x + s * c)), wv)
+                            a2.addProduct(inputActivation.apply(load16(x + 2 * s * c)), wv)
+                            a3.addProduct(inputActivation.apply(load16(x + 3 * s * c)), wv)
                         }
                     }
                     let o = outRow + ox * c + cb
@@ -176,7 +184,7 @@ public struct DepthwiseConvolution: Sendable {
                     let inp = input + ((iy0 + ky) * inputWidth + ix0) * c + cb
                     let wp = w + ky * k * c + cb
                     for kx in kxLo..<kxHi {
-                        acc.addProduct(load16(inp + kx * c), load16(wp + kx * c))
+                        acc.addProduct(inputActivation.apply(load16(inp + kx * c)), load16(wp + kx * c))
                     }
                 }
                 store16(activation.apply(acc), outRow + ox * c + cb)
@@ -192,7 +200,7 @@ public struct DepthwiseConvolution: Sendable {
                 var acc = b[ch]
                 for ky in kyLo..<kyHi {
                     for kx in kxLo..<kxHi {
-                        acc += input[((iy0 + ky) * inputWidth + ix0 + kx) * c + ch] * w[(ky * k + kx) * c + ch]
+                        acc += inputActivation.apply(input[((iy0 + ky) * inputWidth + ix0 + kx) * c + ch]) * w[(ky * k + kx) * c + ch]
                     }
                 }
                 outRow[ox * c + ch] = activation.apply(acc)

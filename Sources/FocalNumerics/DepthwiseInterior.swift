@@ -20,38 +20,45 @@ extension DepthwiseConvolution {
                        output: UnsafeMutablePointer<Float>, columns: Range<Int>,
                        weights w: UnsafePointer<Float>, bias b: UnsafePointer<Float>) -> Bool {
         let ix0 = firstInputColumn(columns.lowerBound), n = columns.count
-        // The network's shapes with the channel count fixed too, so every tap's
-        // address is a constant displacement instead of a register (or a spill):
-        // measured 8% less depthwise time per image (`focal-benchmark kernels`).
-        switch (kernel, stride, channels) {
-        case (3, 1, 32): interiorRow(3, 1, 32, input, inputWidth, firstInputRow, ix0, output, n, w, b)
-        case (3, 2, 96): interiorRow(3, 2, 96, input, inputWidth, firstInputRow, ix0, output, n, w, b)
-        case (3, 1, 144): interiorRow(3, 1, 144, input, inputWidth, firstInputRow, ix0, output, n, w, b)
-        case (5, 2, 144): interiorRow(5, 2, 144, input, inputWidth, firstInputRow, ix0, output, n, w, b)
-        case (5, 1, 240): interiorRow(5, 1, 240, input, inputWidth, firstInputRow, ix0, output, n, w, b)
-        case (3, 2, 240): interiorRow(3, 2, 240, input, inputWidth, firstInputRow, ix0, output, n, w, b)
-        case (3, 1, 480): interiorRow(3, 1, 480, input, inputWidth, firstInputRow, ix0, output, n, w, b)
-        case (5, 1, 480): interiorRow(5, 1, 480, input, inputWidth, firstInputRow, ix0, output, n, w, b)
-        case (5, 1, 672): interiorRow(5, 1, 672, input, inputWidth, firstInputRow, ix0, output, n, w, b)
-        case (5, 2, 672): interiorRow(5, 2, 672, input, inputWidth, firstInputRow, ix0, output, n, w, b)
-        case (5, 1, 1152): interiorRow(5, 1, 1152, input, inputWidth, firstInputRow, ix0, output, n, w, b)
-        case (3, 1, 1152): interiorRow(3, 1, 1152, input, inputWidth, firstInputRow, ix0, output, n, w, b)
-        case (3, 1, _): interiorRow(3, 1, channels, input, inputWidth, firstInputRow, ix0, output, n, w, b)
-        case (3, 2, _): interiorRow(3, 2, channels, input, inputWidth, firstInputRow, ix0, output, n, w, b)
-        case (5, 1, _): interiorRow(5, 1, channels, input, inputWidth, firstInputRow, ix0, output, n, w, b)
-        case (5, 2, _): interiorRow(5, 2, channels, input, inputWidth, firstInputRow, ix0, output, n, w, b)
-        default: return false
+        @inline(__always) func run(clamp: Bool) -> Bool {
+            // The network's shapes with the channel count fixed too, so every tap's
+            // address is a constant displacement instead of a register (or a spill):
+            // measured 8% less depthwise time per image (`focal-benchmark kernels`).
+            switch (kernel, stride, channels) {
+            case (3, 1, 32): interiorRow(3, 1, 32, clamp, input, inputWidth, firstInputRow, ix0, output, n, w, b)
+            case (3, 2, 96): interiorRow(3, 2, 96, clamp, input, inputWidth, firstInputRow, ix0, output, n, w, b)
+            case (3, 1, 144): interiorRow(3, 1, 144, clamp, input, inputWidth, firstInputRow, ix0, output, n, w, b)
+            case (5, 2, 144): interiorRow(5, 2, 144, clamp, input, inputWidth, firstInputRow, ix0, output, n, w, b)
+            case (5, 1, 240): interiorRow(5, 1, 240, clamp, input, inputWidth, firstInputRow, ix0, output, n, w, b)
+            case (3, 2, 240): interiorRow(3, 2, 240, clamp, input, inputWidth, firstInputRow, ix0, output, n, w, b)
+            case (3, 1, 480): interiorRow(3, 1, 480, clamp, input, inputWidth, firstInputRow, ix0, output, n, w, b)
+            case (5, 1, 480): interiorRow(5, 1, 480, clamp, input, inputWidth, firstInputRow, ix0, output, n, w, b)
+            case (5, 1, 672): interiorRow(5, 1, 672, clamp, input, inputWidth, firstInputRow, ix0, output, n, w, b)
+            case (5, 2, 672): interiorRow(5, 2, 672, clamp, input, inputWidth, firstInputRow, ix0, output, n, w, b)
+            case (5, 1, 1152): interiorRow(5, 1, 1152, clamp, input, inputWidth, firstInputRow, ix0, output, n, w, b)
+            case (3, 1, 1152): interiorRow(3, 1, 1152, clamp, input, inputWidth, firstInputRow, ix0, output, n, w, b)
+            case (3, 1, _): interiorRow(3, 1, channels, clamp, input, inputWidth, firstInputRow, ix0, output, n, w, b)
+            case (3, 2, _): interiorRow(3, 2, channels, clamp, input, inputWidth, firstInputRow, ix0, output, n, w, b)
+            case (5, 1, _): interiorRow(5, 1, channels, clamp, input, inputWidth, firstInputRow, ix0, output, n, w, b)
+            case (5, 2, _): interiorRow(5, 2, channels, clamp, input, inputWidth, firstInputRow, ix0, output, n, w, b)
+            default: return false
+            }
+            return true
         }
-        return true
+        return inputActivation == .relu6 ? run(clamp: true) : run(clamp: false)
     }
 
     /// `count` outputs written from `output` on, the first reading input
     /// pixel (`iy0`, `ix0`) as its top-left tap.
     @inline(__always)
-    private func interiorRow(_ k: Int, _ s: Int, _ c: Int, _ input: UnsafePointer<Float>, _ inputWidth: Int, _ iy0: Int, _ ix0: Int,
+    private func interiorRow(_ k: Int, _ s: Int, _ c: Int, _ clamp: Bool, _ input: UnsafePointer<Float>, _ inputWidth: Int, _ iy0: Int, _ ix0: Int,
                              _ output: UnsafeMutablePointer<Float>, _ count: Int,
                              _ w: UnsafePointer<Float>, _ b: UnsafePointer<Float>) {
         let rowStride = inputWidth * c
+        let inputActivation = self.inputActivation
+        @inline(__always) func load(_ p: UnsafePointer<Float>) -> Float8Lanes {
+            clamp ? inputActivation.apply(load8(p)) : load8(p)
+        }
         // Outputs outer, channels inner: the k rows × (3s + k) pixels that four
         // outputs read stay in L1 while every channel block passes over them
         // (channels outer would stream k whole input rows once per block).
@@ -68,10 +75,10 @@ extension DepthwiseConvolution {
                     let wp = w + ky * k * c + cb
                     for kx in 0..<k {
                         let wv = load8(wp + kx * c)
-                        a0 = a0.addingProduct(load8(x + kx * c), wv)
-                        a1 = a1.addingProduct(load8(x + (s + kx) * c), wv)
-                        a2 = a2.addingProduct(load8(x + (2 * s + kx) * c), wv)
-                        a3 = a3.addingProduct(load8(x + (3 * s + kx) * c), wv)
+                        a0 = a0.addingProduct(load(x + kx * c), wv)
+                        a1 = a1.addingProduct(load(x + (s + kx) * c), wv)
+                        a2 = a2.addingProduct(load(x + (2 * s + kx) * c), wv)
+                        a3 = a3.addingProduct(load(x + (3 * s + kx) * c), wv)
                     }
                 }
                 store8(activation.apply(a0), o + cb)
@@ -91,7 +98,7 @@ extension DepthwiseConvolution {
                 for ky in 0..<k {
                     let x = x0 + ky * rowStride + cb
                     let wp = w + ky * k * c + cb
-                    for kx in 0..<k { a = a.addingProduct(load8(x + kx * c), load8(wp + kx * c)) }
+                    for kx in 0..<k { a = a.addingProduct(load(x + kx * c), load8(wp + kx * c)) }
                 }
                 store8(activation.apply(a), o + cb)
                 cb += 8

@@ -6,7 +6,7 @@ import XCTest
 /// shapes without a specialised loop, channel counts that leave a remainder,
 /// and regions computed from a tile of the input.
 final class DepthwiseConvolutionTests: XCTestCase {
-    struct Case { let kernel, stride, channels, height, width: Int; let activation: Activation }
+    struct Case { let kernel, stride, channels, height, width: Int; let activation: Activation; var input: Activation = .identity }
 
     func reference(_ conv: DepthwiseConvolution, _ x: [Float], height: Int, width: Int) -> [Double] {
         let (pr, pc) = conv.padding(height: height, width: width)
@@ -17,7 +17,9 @@ final class DepthwiseConvolutionTests: XCTestCase {
             for ky in 0..<k { for kx in 0..<k {
                 let iy = oy * conv.stride - pr.before + ky, ix = ox * conv.stride - pc.before + kx
                 guard iy >= 0, iy < height, ix >= 0, ix < width else { continue }
-                sum += Double(x[(iy * width + ix) * c + ch]) * Double(conv.weights[(ky * k + kx) * c + ch])
+                var value = Double(x[(iy * width + ix) * c + ch])
+                if conv.inputActivation == .relu6 { value = min(max(value, 0), 6) }
+                sum += value * Double(conv.weights[(ky * k + kx) * c + ch])
             } }
             if conv.activation == .relu6 { sum = min(max(sum, 0), 6) }
             out[(oy * pc.output + ox) * c + ch] = sum
@@ -33,18 +35,20 @@ final class DepthwiseConvolutionTests: XCTestCase {
     }
 
     let cases: [Case] = [
-        Case(kernel: 3, stride: 1, channels: 32, height: 13, width: 17, activation: .relu6),
+        Case(kernel: 3, stride: 1, channels: 32, height: 13, width: 17, activation: .relu6, input: .relu6),
         Case(kernel: 3, stride: 2, channels: 16, height: 14, width: 15, activation: .relu6),
-        Case(kernel: 5, stride: 1, channels: 48, height: 11, width: 12, activation: .identity),
+        Case(kernel: 5, stride: 1, channels: 48, height: 11, width: 12, activation: .identity, input: .relu6),
         Case(kernel: 5, stride: 2, channels: 32, height: 15, width: 14, activation: .relu6),
         Case(kernel: 3, stride: 1, channels: 24, height: 9, width: 10, activation: .identity),   // 8 past a multiple of 16
         Case(kernel: 5, stride: 1, channels: 20, height: 8, width: 9, activation: .relu6),       // not a multiple of 8
         Case(kernel: 7, stride: 1, channels: 16, height: 10, width: 11, activation: .relu6),     // no specialised loop
         Case(kernel: 5, stride: 2, channels: 16, height: 3, width: 2, activation: .identity),    // smaller than the kernel
         // Shapes of the network, whose loops have the channel count fixed too.
-        Case(kernel: 5, stride: 2, channels: 144, height: 13, width: 12, activation: .relu6),
-        Case(kernel: 5, stride: 1, channels: 1152, height: 7, width: 7, activation: .relu6),
-        Case(kernel: 3, stride: 2, channels: 96, height: 16, width: 17, activation: .relu6),
+        Case(kernel: 5, stride: 2, channels: 144, height: 13, width: 12, activation: .relu6, input: .relu6),
+        Case(kernel: 5, stride: 1, channels: 1152, height: 7, width: 7, activation: .relu6, input: .relu6),
+        Case(kernel: 3, stride: 2, channels: 96, height: 16, width: 17, activation: .relu6, input: .relu6),
+        Case(kernel: 3, stride: 1, channels: 24, height: 9, width: 10, activation: .relu6, input: .relu6),
+        Case(kernel: 5, stride: 1, channels: 20, height: 8, width: 9, activation: .identity, input: .relu6),
     ]
 
     func testWholeImagesMatchTheDefinition() {
@@ -52,7 +56,8 @@ final class DepthwiseConvolutionTests: XCTestCase {
         for t in cases {
             let conv = DepthwiseConvolution(channels: t.channels, kernel: t.kernel, stride: t.stride,
                                             weights: random(t.kernel * t.kernel * t.channels, seed: &seed),
-                                            bias: random(t.channels, seed: &seed), activation: t.activation)
+                                            bias: random(t.channels, seed: &seed), activation: t.activation,
+                                            inputActivation: t.input)
             let x = random(t.height * t.width * t.channels, seed: &seed)
             let expected = reference(conv, x, height: t.height, width: t.width)
             let (pr, _) = conv.padding(height: t.height, width: t.width)
@@ -72,7 +77,8 @@ final class DepthwiseConvolutionTests: XCTestCase {
         for t in cases.prefix(4) {
             let conv = DepthwiseConvolution(channels: t.channels, kernel: t.kernel, stride: t.stride,
                                             weights: random(t.kernel * t.kernel * t.channels, seed: &seed),
-                                            bias: random(t.channels, seed: &seed), activation: t.activation)
+                                            bias: random(t.channels, seed: &seed), activation: t.activation,
+                                            inputActivation: t.input)
             let x = random(t.height * t.width * t.channels, seed: &seed)
             let expected = reference(conv, x, height: t.height, width: t.width)
             let (pr, pc) = conv.padding(height: t.height, width: t.width)

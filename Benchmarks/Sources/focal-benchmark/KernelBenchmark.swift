@@ -22,7 +22,8 @@ func kernelBenchmark() {
     let shapes = [(112, 32, 3, 1), (112, 96, 3, 2), (56, 144, 3, 1), (56, 144, 5, 2), (28, 240, 5, 1),
                   (28, 240, 3, 2), (14, 480, 3, 1), (14, 480, 5, 1), (14, 672, 5, 1), (14, 672, 5, 2), (7, 1152, 5, 1), (7, 1152, 3, 1)]
     for (side, c, k, s) in shapes {
-        let conv = DepthwiseConvolution(channels: c, kernel: k, stride: s, weights: random(k * k * c), bias: random(c), activation: .relu6)
+        let conv = DepthwiseConvolution(channels: c, kernel: k, stride: s, weights: random(k * k * c), bias: random(c), activation: .relu6,
+                                        inputActivation: .relu6)
         let x = random(side * side * c)
         let (pr, pc) = conv.padding(height: side, width: side)
         var out = [Float](repeating: 0, count: pr.output * pc.output * c)
