@@ -102,12 +102,14 @@ public final class EfficientNetLite0: Sendable {
 
     // MARK: Inference
 
-    /// Images one worker pushes through the network together. Each worker
-    /// has its own images (see `embed`), so its GEMMs need no more rows than
-    /// an image or two gives, and fewer images keep the activations in cache
-    /// (measured at batch 32 on 2 workers, noisy host: groups of 1 and 2 both
-    /// ~140 images/s, 4 ~130, 8 ~125).
+    /// Images one worker pushes through the network together.
     public static let groupSize = 2
+    /// A worker with several images runs blocks before this one image by image
+    /// (their activations are large: 112×112×96 floats is 4.8 MB) and the
+    /// later, 14×14 and 7×7 blocks on `lateGroupSize` images at once, so that
+    /// each of their SGEMMs packs its weights once for eight images.
+    static let lateStart = 4
+    static let lateGroupSize = 8
 
     /// Scratch memory for one group of images; reuse it across calls (not across threads).
     public final class Workspace {
@@ -115,6 +117,14 @@ public final class EfficientNetLite0: Sendable {
         var buffers: [UnsafeMutablePointer<Float>]
         /// The other workers' workspaces, made when a batch is first split between workers.
         var lanes: [Workspace] = []
+        /// Buffers for `lateGroupSize` images in the blocks from `lateStart` on, made when first needed.
+        lazy var late: [UnsafeMutablePointer<Float>] = (0..<4).map { _ in
+            let size = EfficientNetLite0.lateGroupSize * Self.largestLateActivation
+            let p = UnsafeMutablePointer<Float>.allocate(capacity: size)
+            p.initialize(repeating: 0, count: size)
+            return p
+        }
+        private var lateMade = false
 
         public init(batch: Int = EfficientNetLite0.groupSize) {
             capacity = max(1, min(batch, EfficientNetLite0.groupSize))
@@ -127,7 +137,26 @@ public final class EfficientNetLite0: Sendable {
             }
         }
 
-        deinit { buffers.forEach { $0.deallocate() } }
+        deinit {
+            buffers.forEach { $0.deallocate() }
+            if lateMade { late.forEach { $0.deallocate() } }
+        }
+
+        func lateBuffers() -> [UnsafeMutablePointer<Float>] {
+            lateMade = true
+            return late
+        }
+
+        /// Floats per image in the largest activation from block `lateStart` on.
+        static let largestLateActivation: Int = {
+            var largest = 0
+            for b in Architecture.blocks[EfficientNetLite0.lateStart...] {
+                let side = EfficientNetLite0.inputSides[b.index]
+                largest = max(largest, side * side * b.expandedChannels)
+            }
+            let side = EfficientNetLite0.inputSides[Architecture.blocks.count]
+            return max(largest, side * side * Architecture.headChannels)
+        }()
 
         /// Floats per image in the largest activation (or im2col matrix) of the network.
         static let largestActivation: Int = {
@@ -171,6 +200,24 @@ public final class EfficientNetLite0: Sendable {
     func embedGroups(_ input: UnsafePointer<Float>, count n: Int, into output: UnsafeMutablePointer<Float>,
                      workspace: Workspace, workers: Int) {
         let pixels = Architecture.inputSize * Architecture.inputSize * 3
+        if n > 1 {
+            let split = Self.lateStart
+            let staged = Self.inputSides[split] * Self.inputSides[split] * Architecture.blocks[split].inputChannels
+            let late = workspace.lateBuffers()
+            var done = 0
+            while done < n {
+                let group = min(Self.lateGroupSize, n - done)
+                for i in 0..<group {
+                    let early = embedGroup(input + (done + i) * pixels, count: 1, into: output, workspace: workspace,
+                                           workers: workers, blocks: 0..<split)
+                    (late[0] + i * staged).update(from: early, count: staged)
+                }
+                embedGroup(input, count: group, into: output + done * Self.embeddingSize, workspace: workspace,
+                           workers: workers, blocks: split..<blocks.count, buffers: late)
+                done += group
+            }
+            return
+        }
         var done = 0
         while done < n {
             let group = min(workspace.capacity, n - done)
@@ -187,13 +234,21 @@ public final class EfficientNetLite0: Sendable {
         case head              // the head's output, before pooling
     }
 
+    /// Runs `n` images through blocks `range` (from the stem when it starts at
+    /// 0, through the head and pooling into `output` when it ends at 16) and
+    /// returns where the last block's output is (in `buffers`, which default
+    /// to the workspace's). A range starting later reads its input from `buffers[0]`.
+    @discardableResult
     func embedGroup(_ input: UnsafePointer<Float>, count n: Int, into output: UnsafeMutablePointer<Float>,
-                    workspace: Workspace, workers: Int? = nil, observe: ((Observed, UnsafePointer<Float>) -> Void)? = nil) {
+                    workspace: Workspace, workers: Int? = nil, blocks range: Range<Int> = 0..<16,
+                    buffers given: [UnsafeMutablePointer<Float>]? = nil,
+                    observe: ((Observed, UnsafePointer<Float>) -> Void)? = nil) -> UnsafeMutablePointer<Float> {
         let workers = workers ?? self.workers
-        var buffers = workspace.buffers
+        var buffers = given ?? workspace.buffers
         let size = Architecture.inputSize
+        var side = Self.inputSides[range.lowerBound]
+        if range.lowerBound == 0 {
         // Stem: direct 3×3/2 convolution into buffer 0, output rows split between workers.
-        var side = SamePadding(input: size, kernel: 3, stride: 2).output
         let stemOutput = buffers[0]
         parallelChunks(n * side, workers: workers) { range in
             var start = range.lowerBound
@@ -207,8 +262,9 @@ public final class EfficientNetLite0: Sendable {
             }
         }
         observe?(.blockInput(0), buffers[0])
+        }
 
-        for block in blocks {
+        for block in blocks[range] {
             let spec = block.spec
             let rowsIn = n * side * side
             var expanded = UnsafePointer(buffers[0])
@@ -238,11 +294,20 @@ public final class EfficientNetLite0: Sendable {
             side = outSide
             observe?(.blockInput(spec.index + 1), buffers[0])
         }
+        guard range.upperBound == blocks.count else { return buffers[0] }
         head.apply(input: buffers[0], rows: n * side * side, output: buffers[1], workers: workers)
         observe?(.head, buffers[1])
         globalAveragePool(buffers[1], images: n, positions: side * side, channels: Architecture.headChannels,
                           output: output)
+        return buffers[0]
     }
+
+    /// The spatial side of each block's input (17: then the last block's output).
+    static let inputSides: [Int] = {
+        var sides = [SamePadding(input: Architecture.inputSize, kernel: 3, stride: 2).output]
+        for b in Architecture.blocks { sides.append(SamePadding(input: sides.last!, kernel: b.kernel, stride: b.stride).output) }
+        return sides
+    }()
 
     /// ImageNet logits (count × 1000) of embeddings (count × 1280).
     public func logits(embeddings: UnsafePointer<Float>, count n: Int, into output: UnsafeMutablePointer<Float>) {

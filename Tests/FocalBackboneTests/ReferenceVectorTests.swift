@@ -52,4 +52,22 @@ final class ReferenceVectorTests: XCTestCase {
             XCTAssertEqual(single, batch[i], "\(names[i]) differs between batch and single")
         }
     }
+
+    /// Batches take other paths than single images (one worker per share of
+    /// the images; early blocks image by image, late blocks in groups of 8):
+    /// 19 images, with one worker and with two, each equal to its own single pass.
+    func testLargeOddBatchesMatchSingles() throws {
+        let names = ["chelsea224", "gray", "gradient", "checkerboard"]
+        let fixtures = try names.map { Preprocessing.normalize(try ImageDecoder().decode(path: fixture($0 + ".png").path)) }
+        let inputs = (0..<19).map { i in fixtures[i % 4].map { $0 * (1 - Float(i) * 0.01) } }
+        for workers in [1, 2] {
+            let network = try EfficientNetLite0(weights: SafeTensors(path: Self.backbone.weightsPath), workers: workers)
+            let batch = network.embed(inputs)
+            for (i, input) in inputs.enumerated() {
+                let single = network.embed([input])[0]
+                let worst = zip(single, batch[i]).map { abs($0 - $1) }.max()!
+                XCTAssertLessThanOrEqual(worst, 1e-5, "image \(i) with \(workers) workers differs between batch and single")
+            }
+        }
+    }
 }
