@@ -102,11 +102,12 @@ public final class EfficientNetLite0: Sendable {
 
     // MARK: Inference
 
-    /// Images one worker pushes through the network together.
-    public static let groupSize = 2
+    /// Images a workspace holds in the early blocks: one, as a worker runs
+    /// them image by image (see `lateStart`).
+    public static let groupSize = 1
     /// A worker with several images runs blocks before this one image by image
     /// (their activations are large: 112×112×96 floats is 4.8 MB) and the
-    /// later, 14×14 and 7×7 blocks on `lateGroupSize` images at once, so that
+    /// later blocks (from the second 28×28 one on) on `lateGroupSize` images at once, so that
     /// each of their SGEMMs packs its weights once for eight images.
     static let lateStart = 4
     static let lateGroupSize = 8
