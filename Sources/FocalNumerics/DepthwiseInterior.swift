@@ -9,9 +9,6 @@
 /// weight inside AVX2's sixteen vector registers (sixteen channels, two
 /// registers each, measured no faster).
 extension DepthwiseConvolution {
-    /// Whether `applyInterior` has a loop for this kernel size and stride.
-    var hasSpecialisedLoop: Bool { [(3, 1), (3, 2), (5, 1), (5, 2)].contains { $0 == (kernel, stride) } }
-
     /// Computes outputs `columns` of output row `oy` for channels `0..<channels`
     /// when every tap is inside the image; `columns` must be interior. Returns
     /// false (doing nothing) for kernel shapes without a specialised loop.

@@ -28,10 +28,7 @@ struct Incremental {
         self.image = image
         self.baseline = baseline
         self.fieldLimit = fieldLimit
-        var sides = [SamePadding(input: Architecture.inputSize, kernel: 3, stride: 2).output]
-        for b in network.blocks {
-            sides.append(SamePadding(input: sides.last!, kernel: b.spec.kernel, stride: b.spec.stride).output)
-        }
+        let sides = EfficientNetLite0.inputSides
         self.sides = sides
         var inputs = [[Float]](repeating: [], count: 17), expanded = [[Float]](repeating: [], count: 16)
         var head: [Float] = []
