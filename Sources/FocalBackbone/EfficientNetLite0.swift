@@ -126,6 +126,13 @@ public final class EfficientNetLite0: Sendable {
             return p
         }
         private var lateMade = false
+        /// One band scratch per worker, for the early blocks of one image (see `runBands`).
+        private var bandScratch: [BandBuffers] = []
+
+        func bandBuffers(_ count: Int) -> [BandBuffers] {
+            while bandScratch.count < count { bandScratch.append(BandBuffers()) }
+            return bandScratch
+        }
 
         public init(batch: Int = EfficientNetLite0.groupSize) {
             capacity = max(1, min(batch, EfficientNetLite0.groupSize))
@@ -267,6 +274,22 @@ public final class EfficientNetLite0: Sendable {
 
         for block in blocks[range] {
             let spec = block.spec
+            if n == 1 && observe == nil && spec.index < Self.lateStart && Self.fitsBands(spec, side: side) {
+                // One image's early blocks: band by band, each worker its own rows.
+                let outSide = SamePadding(input: side, kernel: spec.kernel, stride: spec.stride).output
+                let lanes = max(1, min(workers, outSide, WorkerPool.shared.threads + 1))
+                let scratch = workspace.bandBuffers(lanes)
+                let input = UnsafePointer(buffers[0]), output = buffers[3], inSide = side
+                parallelChunks(lanes, workers: lanes) { chunk in
+                    for lane in chunk {
+                        runBands(block, input: input, side: inSide, output: output,
+                                 rows: (outSide * lane / lanes)..<(outSide * (lane + 1) / lanes), buffers: scratch[lane])
+                    }
+                }
+                buffers.swapAt(0, 3)
+                side = outSide
+                continue
+            }
             let rowsIn = n * side * side
             var expanded = UnsafePointer(buffers[0])
             if let expand = block.expand {

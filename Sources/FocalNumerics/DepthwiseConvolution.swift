@@ -119,7 +119,7 @@ public struct DepthwiseConvolution: Sendable {
             }
             let before = inside.lowerBound - left, after = left + bandWidth - inside.upperBound
             row.initialize(repeating: 0, count: before * c)
-            (row + before * c).initialize(from: input + (y * inputWidth + inside.lowerBound) * c, count: inside.count * c)
+            copyActivated(from: input + (y * inputWidth + inside.lowerBound) * c, to: row + before * c, count: inside.count * c)
             (row + (before + inside.count) * c).initialize(repeating: 0, count: after * c)
         }
         weights.withUnsafeBufferPointer { wb in
@@ -127,9 +127,28 @@ public struct DepthwiseConvolution: Sendable {
                 for (i, _) in rows.enumerated() {
                     _ = applyInterior(input: UnsafePointer(band), inputWidth: bandWidth, firstInputRow: i * s,
                                       firstInputColumn: { _ in 0 }, output: output + i * outputWidth * c,
-                                      columns: 0..<columns.count, weights: wb.baseAddress!, bias: bb.baseAddress!)
+                                      columns: 0..<columns.count, weights: wb.baseAddress!, bias: bb.baseAddress!,
+                                      inputActivated: true)
                 }
             }
+        }
+    }
+
+    /// Copies `count` floats, applying `inputActivation` once here rather than
+    /// at each of the k² taps that read a value. `target` may be `source`.
+    private func copyActivated(from source: UnsafePointer<Float>, to target: UnsafeMutablePointer<Float>, count: Int) {
+        guard inputActivation != .identity else {
+            if source != UnsafePointer(target) { target.update(from: source, count: count) }
+            return
+        }
+        var i = 0
+        while i + 8 <= count {
+            store8(inputActivation.apply(load8(source + i)), target + i)
+            i += 8
+        }
+        while i < count {
+            target[i] = inputActivation.apply(source[i])
+            i += 1
         }
     }
 
