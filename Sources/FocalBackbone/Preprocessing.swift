@@ -27,7 +27,7 @@ public struct Preprocessing: Sendable {
 
     /// Decoded, resized and cropped: the 224×224 RGB image the network sees.
     public func networkImage(_ image: RGBImage) -> RGBImage {
-        image.resized(shorterSide: Self.resizeShorterSide).centerCropped(width: Self.cropSize, height: Self.cropSize)
+        image.resized(shorterSide: Self.resizeShorterSide, centerCroppedTo: (Self.cropSize, Self.cropSize))
     }
 
     public func networkImage(path: String) throws -> RGBImage {

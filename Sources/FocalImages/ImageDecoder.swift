@@ -81,19 +81,28 @@ public struct ImageDecoder: Sendable {
         }
         let scale = Self.dctScale(width: Int(header.width), height: Int(header.height),
                                   minimum: options.minimumShorterSide)
+        // libjpeg's output size at scale n/8 is ceil(side·n/8): decode straight
+        // into the image's own storage (if libjpeg ever disagrees, it allocates
+        // and the pixels are copied).
+        let expected = ((Int(header.width) * scale + 7) / 8) * ((Int(header.height) * scale + 7) / 8) * 3
         var decoded = focal_pixels()
-        let status = bytes.withUnsafeBufferPointer {
-            focal_jpeg_decode($0.baseAddress, $0.count, Int32(scale), Int64(options.maxPixels),
-                              &decoded, &error, error.count)
+        var status: Int32 = 0
+        var pixels = [UInt8](unsafeUninitializedCapacity: expected) { buffer, initialized in
+            status = bytes.withUnsafeBufferPointer {
+                focal_jpeg_decode($0.baseAddress, $0.count, Int32(scale), Int64(options.maxPixels),
+                                  buffer.baseAddress, buffer.count, &decoded, &error, error.count)
+            }
+            initialized = status == 0 && decoded.pixels == buffer.baseAddress ? expected : 0
         }
         guard status == 0 else {
             throw ImageError(status == FOCAL_TOO_LARGE ? .tooLarge : .corrupt, "JPEG: " + String(cString: error))
         }
-        defer { focal_free(decoded.pixels) }
         let count = Int(decoded.width) * Int(decoded.height) * 3
-        let image = RGBImage(width: Int(decoded.width), height: Int(decoded.height),
-                             pixels: Array(UnsafeBufferPointer(start: decoded.pixels, count: count)))
-        return image.oriented(orientation)
+        if pixels.count != count {
+            pixels = Array(UnsafeBufferPointer(start: decoded.pixels, count: count))
+            focal_free(decoded.pixels)
+        }
+        return RGBImage(width: Int(decoded.width), height: Int(decoded.height), pixels: pixels).oriented(orientation)
     }
 
     private func decodePNG(_ bytes: [UInt8]) throws -> RGBImage {

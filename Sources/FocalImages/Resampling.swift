@@ -57,31 +57,46 @@ public enum Resampling {
 
     /// `image` resized to `width`x`height` with Pillow's BILINEAR filter.
     public static func bilinear(_ image: RGBImage, width: Int, height: Int) -> RGBImage {
-        precondition(width > 0 && height > 0, "resize to an empty image")
-        if width == image.width && height == image.height { return image }
-        let vertical = taps(inputSize: image.height, outputSize: height)
-        var source = image
-        var firstRow = 0
-        if width != image.width {
-            // Only the rows the vertical pass reads, as Pillow does.
-            firstRow = Int(vertical.first[0])
-            let lastRow = Int(vertical.first[height - 1] + vertical.count[height - 1])
-            source = horizontal(image, width: width, rows: firstRow..<lastRow)
-        }
-        if height == image.height && firstRow == 0 && source.height == image.height { return source }
-        return verticalPass(source, height: height, taps: vertical, rowOffset: firstRow)
+        bilinear(image, width: width, height: height, columns: 0..<width, rows: 0..<height)
     }
 
-    private static func horizontal(_ image: RGBImage, width: Int, rows: Range<Int>) -> RGBImage {
+    /// Columns `columns` and rows `rows` of `image` resized to `width`x`height`:
+    /// the same pixels as cropping the whole resized image, computing only those.
+    public static func bilinear(_ image: RGBImage, width: Int, height: Int, columns: Range<Int>, rows: Range<Int>) -> RGBImage {
+        precondition(width > 0 && height > 0, "resize to an empty image")
+        precondition(columns.lowerBound >= 0 && columns.upperBound <= width && rows.lowerBound >= 0 && rows.upperBound <= height,
+                     "resize window outside the output")
+        if width == image.width && height == image.height {
+            return image.cropped(x: columns.lowerBound, y: rows.lowerBound, width: columns.count, height: rows.count)
+        }
+        let vertical = taps(inputSize: image.height, outputSize: height)
+        // Only the input rows the vertical pass reads, as Pillow does.
+        var firstRow = 0, lastRow = image.height
+        if height != image.height {
+            firstRow = Int(vertical.first[rows.lowerBound])
+            lastRow = Int(vertical.first[rows.upperBound - 1] + vertical.count[rows.upperBound - 1])
+        } else {
+            firstRow = rows.lowerBound
+            lastRow = rows.upperBound
+        }
+        let source = width != image.width
+            ? horizontal(image, width: width, columns: columns, rows: firstRow..<lastRow)
+            : image.cropped(x: columns.lowerBound, y: firstRow, width: columns.count, height: lastRow - firstRow)
+        if height == image.height { return source }
+        return verticalPass(source, taps: vertical, rowOffset: firstRow, rows: rows)
+    }
+
+    private static func horizontal(_ image: RGBImage, width: Int, columns: Range<Int>, rows: Range<Int>) -> RGBImage {
         let t = taps(inputSize: image.width, outputSize: width)
-        var out = [UInt8](repeating: 0, count: width * rows.count * 3)
+        let outWidth = columns.count
+        var out = [UInt8](repeating: 0, count: outWidth * rows.count * 3)
         let half = Int32(1 << (precisionBits - 1))
         image.pixels.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
                 t.weights.withUnsafeBufferPointer { w in
                     for (r, y) in rows.enumerated() {
                         let row = y * image.width * 3
-                        for xx in 0..<width {
+                        for (c, xx) in columns.enumerated() {
                             var s0 = half, s1 = half, s2 = half
                             let base = row + Int(t.first[xx]) * 3
                             let wk = xx * t.stride
@@ -91,25 +106,26 @@ public enum Resampling {
                                 s1 &+= Int32(src[base + 3 * x + 1]) &* k
                                 s2 &+= Int32(src[base + 3 * x + 2]) &* k
                             }
-                            let d = (r * width + xx) * 3
+                            let d = (r * outWidth + c) * 3
                             dst[d] = clip8(s0); dst[d + 1] = clip8(s1); dst[d + 2] = clip8(s2)
                         }
                     }
                 }
             }
         }
-        return RGBImage(width: width, height: rows.count, pixels: out)
+        return RGBImage(width: outWidth, height: rows.count, pixels: out)
     }
 
-    private static func verticalPass(_ image: RGBImage, height: Int, taps t: Taps, rowOffset: Int) -> RGBImage {
+    /// Output rows `rows` of the vertical pass; `image` holds input rows from `rowOffset` on.
+    private static func verticalPass(_ image: RGBImage, taps t: Taps, rowOffset: Int, rows: Range<Int>) -> RGBImage {
         let width = image.width
-        var out = [UInt8](repeating: 0, count: width * height * 3)
+        var out = [UInt8](repeating: 0, count: width * rows.count * 3)
         let half = Int32(1 << (precisionBits - 1))
         image.pixels.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
                 t.weights.withUnsafeBufferPointer { w in
                     var acc = [Int32](repeating: 0, count: width * 3)
-                    for yy in 0..<height {
+                    for (r, yy) in rows.enumerated() {
                         for i in 0..<acc.count { acc[i] = half }
                         let y0 = Int(t.first[yy]) - rowOffset
                         for y in 0..<Int(t.count[yy]) {
@@ -117,13 +133,13 @@ public enum Resampling {
                             let row = (y0 + y) * width * 3
                             for i in 0..<(width * 3) { acc[i] &+= Int32(src[row + i]) &* k }
                         }
-                        let d = yy * width * 3
+                        let d = r * width * 3
                         for i in 0..<(width * 3) { dst[d + i] = clip8(acc[i]) }
                     }
                 }
             }
         }
-        return RGBImage(width: width, height: height, pixels: out)
+        return RGBImage(width: width, height: rows.count, pixels: out)
     }
 }
 
@@ -131,9 +147,22 @@ extension RGBImage {
     /// Resized so the shorter side is `shorterSide` and the other keeps the
     /// aspect ratio, rounded half to even as Python's `round` does.
     public func resized(shorterSide: Int) -> RGBImage {
+        let (w, h) = sizeResized(shorterSide: shorterSide)
+        return Resampling.bilinear(self, width: w, height: h)
+    }
+
+    /// `resized(shorterSide:)` then `centerCropped(width:height:)`, computing
+    /// only the pixels the crop keeps (the same pixels).
+    public func resized(shorterSide: Int, centerCroppedTo crop: (width: Int, height: Int)) -> RGBImage {
+        let (w, h) = sizeResized(shorterSide: shorterSide)
+        precondition(crop.width <= w && crop.height <= h, "crop larger than the resized image")
+        let x = (w - crop.width) / 2, y = (h - crop.height) / 2
+        return Resampling.bilinear(self, width: w, height: h, columns: x..<(x + crop.width), rows: y..<(y + crop.height))
+    }
+
+    private func sizeResized(shorterSide: Int) -> (width: Int, height: Int) {
         let short = min(width, height), long = max(width, height)
         let scaled = Int((Double(long) * Double(shorterSide) / Double(short)).rounded(.toNearestOrEven))
-        let (w, h) = width <= height ? (shorterSide, scaled) : (scaled, shorterSide)
-        return Resampling.bilinear(self, width: w, height: h)
+        return width <= height ? (shorterSide, scaled) : (scaled, shorterSide)
     }
 }

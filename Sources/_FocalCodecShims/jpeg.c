@@ -121,6 +121,7 @@ static void cmyk_to_rgb(const uint8_t *cmyk, uint8_t *rgb, int width, int invert
 }
 
 int focal_jpeg_decode(const uint8_t *data, size_t size, int scale_num, int64_t max_pixels,
+                      uint8_t *into, size_t into_capacity,
                       focal_pixels *out, char *error, size_t error_capacity) {
     struct jpeg_decompress_struct cinfo;
     guarded_errors errors;
@@ -131,8 +132,9 @@ int focal_jpeg_decode(const uint8_t *data, size_t size, int scale_num, int64_t m
     if (size == 0) { copy_message(error, error_capacity, "empty file"); return 1; }
     cinfo.err = &errors.base;
     install_errors(&errors, error, error_capacity);
+    volatile int owned = 0;
     if (setjmp(errors.escape)) {
-        free(pixels);
+        if (owned) free(pixels);
         free(row);
         jpeg_destroy_decompress(&cinfo);
         return 1;
@@ -160,11 +162,13 @@ int focal_jpeg_decode(const uint8_t *data, size_t size, int scale_num, int64_t m
     jpeg_start_decompress(&cinfo);
 
     int width = (int)cinfo.output_width, height = (int)cinfo.output_height;
-    pixels = malloc((size_t)width * (size_t)height * 3);
+    size_t bytes = (size_t)width * (size_t)height * 3;
+    owned = !(into && bytes <= into_capacity);
+    pixels = owned ? malloc(bytes) : into;
     if (cmyk) row = malloc((size_t)width * 4);
     if (!pixels || (cmyk && !row)) {
         copy_message(error, error_capacity, "out of memory");
-        free(pixels);
+        if (owned) free(pixels);
         free(row);
         jpeg_destroy_decompress(&cinfo);
         return 1;
@@ -172,9 +176,17 @@ int focal_jpeg_decode(const uint8_t *data, size_t size, int scale_num, int64_t m
     while (cinfo.output_scanline < cinfo.output_height) {
         int y = (int)cinfo.output_scanline;
         uint8_t *target = pixels + (size_t)y * (size_t)width * 3;
-        JSAMPROW rows[1] = { cmyk ? row : target };
-        jpeg_read_scanlines(&cinfo, rows, 1);
-        if (cmyk) cmyk_to_rgb(row, target, width, cinfo.saw_Adobe_marker);
+        if (cmyk) {
+            JSAMPROW rows[1] = { row };
+            jpeg_read_scanlines(&cinfo, rows, 1);
+            cmyk_to_rgb(row, target, width, cinfo.saw_Adobe_marker);
+        } else {
+            /* Several rows a call: libjpeg then writes whole row groups straight to them. */
+            JSAMPROW rows[16];
+            int n = (int)cinfo.output_height - y < 16 ? (int)cinfo.output_height - y : 16;
+            for (int i = 0; i < n; i++) rows[i] = target + (size_t)i * (size_t)width * 3;
+            jpeg_read_scanlines(&cinfo, rows, (JDIMENSION)n);
+        }
     }
     jpeg_finish_decompress(&cinfo);
     jpeg_destroy_decompress(&cinfo);

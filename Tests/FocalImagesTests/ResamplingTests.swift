@@ -70,6 +70,18 @@ final class ResamplingTests: XCTestCase {
         }
     }
 
+    /// Resizing only the pixels a centre crop keeps gives the crop of the
+    /// whole resize (which the tests above hold to Pillow), pixel for pixel:
+    /// downscales, upscales, and one axis left at its size.
+    func testResizeOfTheCropIsTheCropOfTheResize() throws {
+        for (w, h, s, crop) in [(1000, 750, 256, 224), (750, 1000, 256, 224), (300, 200, 256, 224), (256, 400, 256, 224),
+                                (400, 256, 256, 200), (97, 61, 40, 33)] {
+            let image = syntheticImage(width: w, height: h)
+            let whole = image.resized(shorterSide: s).centerCropped(width: crop, height: crop)
+            XCTAssertEqual(image.resized(shorterSide: s, centerCroppedTo: (crop, crop)), whole, "\(w)x\(h) → \(s), crop \(crop)")
+        }
+    }
+
     func testSameSizeIsIdentity() throws {
         let src = try source("resize_source.png")
         XCTAssertEqual(Resampling.bilinear(src, width: src.width, height: src.height), src)
