@@ -102,19 +102,17 @@ public final class EfficientNetLite0: Sendable {
 
     // MARK: Inference
 
-    /// Images a workspace holds in the early blocks: one, as a worker runs
-    /// them image by image (see `lateStart`).
-    public static let groupSize = 1
-    /// A worker with several images runs blocks before this one image by image
-    /// (their activations are large: 112×112×96 floats is 4.8 MB) and the
-    /// later blocks (from the second 28×28 one on) on `lateGroupSize` images at once, so that
-    /// each of their SGEMMs packs its weights once for eight images.
+    /// A worker runs the blocks before this one image by image (their
+    /// activations are large: 112×112×96 floats is 4.8 MB, so they go band by
+    /// band, see `runBands`) and, with several images, the later blocks (from
+    /// the second 28×28 one on) on `lateGroupSize` images at once, so that each
+    /// of their SGEMMs packs its weights once for eight images.
     static let lateStart = 4
     static let lateGroupSize = 8
 
-    /// Scratch memory for one group of images; reuse it across calls (not across threads).
+    /// Scratch memory for one image, and for a group of images in the late
+    /// blocks; reuse it across calls (not across threads).
     public final class Workspace {
-        let capacity: Int
         var buffers: [UnsafeMutablePointer<Float>]
         /// The other workers' workspaces, made when a batch is first split between workers.
         var lanes: [Workspace] = []
@@ -134,10 +132,8 @@ public final class EfficientNetLite0: Sendable {
             return bandScratch
         }
 
-        public init(batch: Int = EfficientNetLite0.groupSize) {
-            capacity = max(1, min(batch, EfficientNetLite0.groupSize))
-            let batch = capacity
-            let size = batch * Self.largestActivation
+        public init() {
+            let size = Self.largestActivation
             buffers = (0..<4).map { _ in
                 let p = UnsafeMutablePointer<Float>.allocate(capacity: size)
                 p.initialize(repeating: 0, count: size)
@@ -189,48 +185,41 @@ public final class EfficientNetLite0: Sendable {
     /// the workers layer by layer instead.
     public func embed(_ input: UnsafePointer<Float>, count n: Int, into output: UnsafeMutablePointer<Float>,
                       workspace: Workspace) {
-        let lanes = min(workers, n, WorkerPool.shared.threads + 1)
+        let lanes = laneCount(n, workers: workers)
         guard lanes > 1 else {
             embedGroups(input, count: n, into: output, workspace: workspace, workers: workers)
             return
         }
-        while workspace.lanes.count < lanes - 1 { workspace.lanes.append(Workspace(batch: workspace.capacity)) }
+        while workspace.lanes.count < lanes - 1 { workspace.lanes.append(Workspace()) }
         let pixels = Architecture.inputSize * Architecture.inputSize * 3
-        parallelChunks(lanes, workers: lanes) { chunk in
-            for lane in chunk {
-                let lo = n * lane / lanes, hi = n * (lane + 1) / lanes
-                embedGroups(input + lo * pixels, count: hi - lo, into: output + lo * Self.embeddingSize,
-                            workspace: lane == 0 ? workspace : workspace.lanes[lane - 1], workers: 1)
-            }
+        parallelShares(n, lanes: lanes) { lane, images in
+            embedGroups(input + images.lowerBound * pixels, count: images.count, into: output + images.lowerBound * Self.embeddingSize,
+                        workspace: lane == 0 ? workspace : workspace.lanes[lane - 1], workers: 1)
         }
     }
 
+    /// One image straight through; several: the early blocks image by image,
+    /// the late ones on groups of `lateGroupSize`.
     func embedGroups(_ input: UnsafePointer<Float>, count n: Int, into output: UnsafeMutablePointer<Float>,
                      workspace: Workspace, workers: Int) {
-        let pixels = Architecture.inputSize * Architecture.inputSize * 3
-        if n > 1 {
-            let split = Self.lateStart
-            let staged = Self.inputSides[split] * Self.inputSides[split] * Architecture.blocks[split].inputChannels
-            let late = workspace.lateBuffers()
-            var done = 0
-            while done < n {
-                let group = min(Self.lateGroupSize, n - done)
-                for i in 0..<group {
-                    let early = embedGroup(input + (done + i) * pixels, count: 1, into: output, workspace: workspace,
-                                           workers: workers, blocks: 0..<split)
-                    (late[0] + i * staged).update(from: early, count: staged)
-                }
-                embedGroup(input, count: group, into: output + done * Self.embeddingSize, workspace: workspace,
-                           workers: workers, blocks: split..<blocks.count, buffers: late)
-                done += group
-            }
+        guard n > 1 else {
+            if n == 1 { embedGroup(input, count: 1, into: output, workspace: workspace, workers: workers) }
             return
         }
+        let pixels = Architecture.inputSize * Architecture.inputSize * 3
+        let split = Self.lateStart
+        let staged = Self.inputSides[split] * Self.inputSides[split] * Architecture.blocks[split].inputChannels
+        let late = workspace.lateBuffers()
         var done = 0
         while done < n {
-            let group = min(workspace.capacity, n - done)
-            embedGroup(input + done * pixels, count: group, into: output + done * Self.embeddingSize,
-                       workspace: workspace, workers: workers)
+            let group = min(Self.lateGroupSize, n - done)
+            for i in 0..<group {
+                let early = embedGroup(input + (done + i) * pixels, count: 1, into: output, workspace: workspace,
+                                       workers: workers, blocks: 0..<split)
+                (late[0] + i * staged).update(from: early, count: staged)
+            }
+            embedGroup(input, count: group, into: output + done * Self.embeddingSize, workspace: workspace,
+                       workers: workers, blocks: split..<blocks.count, buffers: late)
             done += group
         }
     }
@@ -259,14 +248,9 @@ public final class EfficientNetLite0: Sendable {
         // Stem: direct 3×3/2 convolution into buffer 0, output rows split between workers.
         let stemOutput = buffers[0]
         parallelChunks(n * side, workers: workers) { range in
-            var start = range.lowerBound
-            while start < range.upperBound {
-                let image = start / side
-                let end = min(range.upperBound, (image + 1) * side)
+            Self.forEachImage(rows: range, side: side) { image, rows in
                 stemConvolution.apply(input: input + image * size * size * 3, height: size, width: size,
-                                      output: stemOutput + image * side * side * Architecture.stemChannels,
-                                      rows: (start - image * side)..<(end - image * side))
-                start = end
+                                      output: stemOutput + image * side * side * Architecture.stemChannels, rows: rows)
             }
         }
         observe?(.blockInput(0), buffers[0])
@@ -277,14 +261,11 @@ public final class EfficientNetLite0: Sendable {
             if n == 1 && observe == nil && spec.index < Self.lateStart && Self.fitsBands(spec, side: side) {
                 // One image's early blocks: band by band, each worker its own rows.
                 let outSide = SamePadding(input: side, kernel: spec.kernel, stride: spec.stride).output
-                let lanes = max(1, min(workers, outSide, WorkerPool.shared.threads + 1))
+                let lanes = laneCount(outSide, workers: workers)
                 let scratch = workspace.bandBuffers(lanes)
                 let input = UnsafePointer(buffers[0]), output = buffers[3], inSide = side
-                parallelChunks(lanes, workers: lanes) { chunk in
-                    for lane in chunk {
-                        runBands(block, input: input, side: inSide, output: output,
-                                 rows: (outSide * lane / lanes)..<(outSide * (lane + 1) / lanes), buffers: scratch[lane])
-                    }
+                parallelShares(outSide, lanes: lanes) { lane, rows in
+                    runBands(block, input: input, side: inSide, output: output, rows: rows, buffers: scratch[lane])
                 }
                 buffers.swapAt(0, 3)
                 side = outSide
@@ -302,14 +283,9 @@ public final class EfficientNetLite0: Sendable {
             let inSide = side
             let dwOut = buffers[2]
             parallelChunks(n * outSide, workers: workers) { range in
-                var start = range.lowerBound
-                while start < range.upperBound {
-                    let image = start / outSide
-                    let end = min(range.upperBound, (image + 1) * outSide)
+                Self.forEachImage(rows: range, side: outSide) { image, rows in
                     block.depthwise.apply(input: expanded + image * inSide * inSide * e, height: inSide, width: inSide,
-                                          output: dwOut + image * outSide * outSide * e,
-                                          rows: (start - image * outSide)..<(end - image * outSide))
-                    start = end
+                                          output: dwOut + image * outSide * outSide * e, rows: rows)
                 }
             }
             block.project.apply(input: dwOut, rows: n * outSide * outSide, output: buffers[3],
@@ -324,6 +300,18 @@ public final class EfficientNetLite0: Sendable {
         globalAveragePool(buffers[1], images: n, positions: side * side, channels: Architecture.headChannels,
                           output: output)
         return buffers[0]
+    }
+
+    /// Calls `body(image, rows)` for each image that `range` reaches, with its
+    /// rows in it: `range` numbers the output rows of all images, `side` each.
+    static func forEachImage(rows range: Range<Int>, side: Int, _ body: (Int, Range<Int>) -> Void) {
+        var start = range.lowerBound
+        while start < range.upperBound {
+            let image = start / side
+            let end = min(range.upperBound, (image + 1) * side)
+            body(image, (start - image * side)..<(end - image * side))
+            start = end
+        }
     }
 
     /// The spatial side of each block's input (17: then the last block's output).
@@ -350,7 +338,7 @@ extension EfficientNetLite0 {
     /// Convenience for a few images: embeddings as arrays of 1280 floats.
     public func embed(_ inputs: [[Float]]) -> [[Float]] {
         guard !inputs.isEmpty else { return [] }
-        let workspace = Workspace(batch: inputs.count)
+        let workspace = Workspace()
         let flat = inputs.flatMap { $0 }
         var out = [Float](repeating: 0, count: inputs.count * Self.embeddingSize)
         flat.withUnsafeBufferPointer { inp in

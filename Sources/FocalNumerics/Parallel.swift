@@ -17,6 +17,21 @@ public func parallelChunks(_ count: Int, workers: Int, _ body: (Range<Int>) -> V
     }
 }
 
+/// How many workers `parallelShares` gives `count` items: at most `workers`,
+/// the pool's threads plus the caller, and `count`; at least one.
+public func laneCount(_ count: Int, workers: Int) -> Int {
+    max(1, min(workers, count, WorkerPool.shared.threads + 1))
+}
+
+/// Splits `0..<count` into `lanes` contiguous shares and runs `body(lane, share)`
+/// for each at once: for work where each worker keeps its own scratch memory
+/// (indexed by `lane`) and runs its share single-threaded.
+public func parallelShares(_ count: Int, lanes: Int, _ body: (_ lane: Int, _ share: Range<Int>) -> Void) {
+    parallelChunks(lanes, workers: lanes) { chunk in
+        for lane in chunk { body(lane, (count * lane / lanes)..<(count * (lane + 1) / lanes)) }
+    }
+}
+
 /// Threads that wait, spinning briefly, for the next parallel loop.
 ///
 /// One image through the network is ~50 parallel loops of 20–700 µs each.

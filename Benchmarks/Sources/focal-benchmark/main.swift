@@ -40,7 +40,7 @@ case "throughput":
     let threads = Int(argument("--threads", default: "2"))!
     let backbone = try Backbone.load()
     let network = try EfficientNetLite0(weights: SafeTensors(path: backbone.weightsPath), workers: threads)
-    let workspace = EfficientNetLite0.Workspace(batch: batch)
+    let workspace = EfficientNetLite0.Workspace()
     var input = [Float](repeating: 0, count: batch * 224 * 224 * 3)
     var seed: UInt64 = 42
     for i in input.indices {

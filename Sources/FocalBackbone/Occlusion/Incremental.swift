@@ -33,7 +33,7 @@ struct Incremental {
         var inputs = [[Float]](repeating: [], count: 17), expanded = [[Float]](repeating: [], count: 16)
         var head: [Float] = []
         var embedding = [Float](repeating: 0, count: EfficientNetLite0.embeddingSize)
-        let workspace = EfficientNetLite0.Workspace(batch: 1)
+        let workspace = EfficientNetLite0.Workspace()
         image.withUnsafeBufferPointer { input in
             embedding.withUnsafeMutableBufferPointer { out in
                 network.embedGroup(input.baseAddress!, count: 1, into: out.baseAddress!, workspace: workspace) { what, pointer in
@@ -75,22 +75,20 @@ struct Incremental {
     /// its share single-threaded: a patch's regions are small, so splitting
     /// each layer between workers would mostly be waiting for one another.
     func embeddings(patches: [GridBox], batchSize: Int) -> Occlusion.Result {
-        let lanes = max(1, min(network.workers, patches.count, WorkerPool.shared.threads + 1))
+        let lanes = laneCount(patches.count, workers: network.workers)
         var parts = [([[Float]], Int)](repeating: ([], 0), count: lanes)
         parts.withUnsafeMutableBufferPointer { results in
             let results = results.baseAddress!
-            parallelChunks(lanes, workers: lanes) { chunk in
-                for lane in chunk {
-                    let share = Array(patches[(patches.count * lane / lanes)..<(patches.count * (lane + 1) / lanes)])
-                    var all: [[Float]] = [], macs = 0
-                    for start in stride(from: 0, to: share.count, by: batchSize) {
-                        let (embeddings, spent) = run(Array(share[start..<min(share.count, start + batchSize)]),
-                                                      workers: lanes > 1 ? 1 : network.workers)
-                        all += embeddings
-                        macs += spent
-                    }
-                    results[lane] = (all, macs)
+            parallelShares(patches.count, lanes: lanes) { lane, indices in
+                let share = Array(patches[indices])
+                var all: [[Float]] = [], macs = 0
+                for start in stride(from: 0, to: share.count, by: batchSize) {
+                    let (embeddings, spent) = run(Array(share[start..<min(share.count, start + batchSize)]),
+                                                  workers: lanes > 1 ? 1 : network.workers)
+                    all += embeddings
+                    macs += spent
                 }
+                results[lane] = (all, macs)
             }
         }
         return Occlusion.Result(embeddings: parts.flatMap(\.0), base: base, multiplyAdds: parts.map(\.1).reduce(0, +))
