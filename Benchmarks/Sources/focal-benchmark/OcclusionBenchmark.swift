@@ -2,24 +2,27 @@ import FocalBackbone
 import FocalImages
 import Foundation
 
-/// `focal-benchmark occlusion IMAGE [--repeat 3] [--window 32] [--stride 16]`:
-/// seconds and multiply-adds per explanation for each occlusion mode, and how
-/// close the approximate heatmap is to the exact one.
+/// `focal-benchmark occlusion IMAGE [--repeat 3] [--window 32] [--stride 16] [--only-mode naive|exact|approximate]`:
+/// seconds and multiply-adds per explanation for each occlusion mode (or one,
+/// for profiling it), and how close the approximate heatmap is to the exact one.
 func occlusionBenchmark() throws {
     let paths = CommandLine.arguments.dropFirst(2).prefix { !$0.hasPrefix("--") }
     var summaries: [[String: Any]] = []
     for path in paths.isEmpty ? [nil] : paths.map(Optional.some) {
         summaries.append(try occlusionBenchmark(path: path))
     }
-    let agree = summaries.filter { $0["approximate_same_top_window"] as! Bool }.count
-    let correlations = summaries.map { $0["approximate_heatmap_correlation"] as! Double }
-    func median(_ key: String) -> Double {
-        let v = summaries.map { ($0[key] as! [String: Any])["median_seconds"] as! Double }.sorted()
-        return v[v.count / 2]
+    var summary: [String: Any] = ["mode": "occlusion-summary", "images": summaries.count]
+    for mode in Occlusion.Mode.allCases where summaries.allSatisfy({ $0[mode.rawValue] != nil }) {
+        let v = summaries.map { ($0[mode.rawValue] as! [String: Any])["median_seconds"] as! Double }.sorted()
+        summary[mode.rawValue + "_seconds"] = v[v.count / 2]
     }
-    emit(["mode": "occlusion-summary", "images": summaries.count, "approximate_same_top_window": agree,
-          "approximate_min_correlation": correlations.min()!, "approximate_mean_correlation": correlations.reduce(0, +) / Double(correlations.count),
-          "naive_seconds": median("naive"), "exact_seconds": median("exact"), "approximate_seconds": median("approximate")])
+    if summaries.allSatisfy({ $0["approximate_same_top_window"] != nil }) {
+        let correlations = summaries.map { $0["approximate_heatmap_correlation"] as! Double }
+        summary["approximate_same_top_window"] = summaries.filter { $0["approximate_same_top_window"] as! Bool }.count
+        summary["approximate_min_correlation"] = correlations.min()!
+        summary["approximate_mean_correlation"] = correlations.reduce(0, +) / Double(correlations.count)
+    }
+    emit(summary)
 }
 
 func occlusionBenchmark(path: String?) throws -> [String: Any] {
@@ -44,7 +47,8 @@ func occlusionBenchmark(path: String?) throws -> [String: Any] {
     var results: [String: Any] = ["mode": "occlusion", "patches": patches.count, "window": window, "stride": step,
                                   "target": target]
     var maps: [String: OcclusionMap] = [:]
-    for mode in Occlusion.Mode.allCases {
+    let only = argument("--only-mode", default: "")
+    for mode in Occlusion.Mode.allCases where only.isEmpty || mode.rawValue == only {
         var times: [Double] = []
         for _ in 0..<repeats {
             let t0 = now()
@@ -59,10 +63,13 @@ func occlusionBenchmark(path: String?) throws -> [String: Any] {
         results[mode.rawValue] = ["median_seconds": times[times.count / 2], "multiply_adds": maps[mode.rawValue]!.multiplyAdds,
                                   "windows": maps[mode.rawValue]!.windows.count]
     }
-    let exact = maps["exact"]!, approximate = maps["approximate"]!
-    results["approximate_heatmap_correlation"] = correlation(exact.heatmap, approximate.heatmap)
-    results["approximate_same_top_window"] = exact.topWindow == approximate.topWindow
-    results["exact_max_abs_diff_vs_naive"] = zip(exact.windows, maps["naive"]!.windows).map { abs($0.drop - $1.drop) }.max()!
+    if let exact = maps["exact"], let approximate = maps["approximate"] {
+        results["approximate_heatmap_correlation"] = correlation(exact.heatmap, approximate.heatmap)
+        results["approximate_same_top_window"] = exact.topWindow == approximate.topWindow
+    }
+    if let exact = maps["exact"], let naive = maps["naive"] {
+        results["exact_max_abs_diff_vs_naive"] = zip(exact.windows, naive.windows).map { abs($0.drop - $1.drop) }.max()!
+    }
     results["image"] = path ?? "synthetic"
     emit(results)
     return results
