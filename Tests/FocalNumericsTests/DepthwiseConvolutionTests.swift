@@ -34,6 +34,13 @@ final class DepthwiseConvolutionTests: XCTestCase {
         }
     }
 
+    /// The convolution `t` describes, with random weights and bias.
+    func convolution(_ t: Case, seed: inout UInt64) -> DepthwiseConvolution {
+        DepthwiseConvolution(channels: t.channels, kernel: t.kernel, stride: t.stride,
+                             weights: random(t.kernel * t.kernel * t.channels, seed: &seed),
+                             bias: random(t.channels, seed: &seed), activation: t.activation, inputActivation: t.input)
+    }
+
     let cases: [Case] = [
         Case(kernel: 3, stride: 1, channels: 32, height: 13, width: 17, activation: .relu6, input: .relu6),
         Case(kernel: 3, stride: 2, channels: 16, height: 14, width: 15, activation: .relu6),
@@ -54,10 +61,7 @@ final class DepthwiseConvolutionTests: XCTestCase {
     func testWholeImagesMatchTheDefinition() {
         var seed: UInt64 = 7
         for t in cases {
-            let conv = DepthwiseConvolution(channels: t.channels, kernel: t.kernel, stride: t.stride,
-                                            weights: random(t.kernel * t.kernel * t.channels, seed: &seed),
-                                            bias: random(t.channels, seed: &seed), activation: t.activation,
-                                            inputActivation: t.input)
+            let conv = convolution(t, seed: &seed)
             let x = random(t.height * t.width * t.channels, seed: &seed)
             let expected = reference(conv, x, height: t.height, width: t.width)
             let (pr, _) = conv.padding(height: t.height, width: t.width)
@@ -75,10 +79,7 @@ final class DepthwiseConvolutionTests: XCTestCase {
     func testRegionsFromATileMatchTheDefinition() {
         var seed: UInt64 = 11
         for t in cases.prefix(4) {
-            let conv = DepthwiseConvolution(channels: t.channels, kernel: t.kernel, stride: t.stride,
-                                            weights: random(t.kernel * t.kernel * t.channels, seed: &seed),
-                                            bias: random(t.channels, seed: &seed), activation: t.activation,
-                                            inputActivation: t.input)
+            let conv = convolution(t, seed: &seed)
             let x = random(t.height * t.width * t.channels, seed: &seed)
             let expected = reference(conv, x, height: t.height, width: t.width)
             let (pr, pc) = conv.padding(height: t.height, width: t.width)
