@@ -18,8 +18,7 @@ public final class EfficientNetLite0: Sendable {
         let project: PointwiseConvolution
     }
 
-    let stem: PointwiseConvolution          // applied to 3×3×3 im2col rows (incremental occlusion's regions)
-    let stemConvolution: FullConvolution    // the same weights, as direct loops over whole images
+    let stemConvolution: FullConvolution
     let blocks: [Block]
     let head: PointwiseConvolution
     let classifierWeights: [Float]          // 1000 × 1280
@@ -39,7 +38,7 @@ public final class EfficientNetLite0: Sendable {
         for o in 0..<32 { for i in 0..<3 { for ky in 0..<3 { for kx in 0..<3 {
             stemRows[o * 27 + (ky * 3 + kx) * 3 + i] = stemWeights[((o * 3 + i) * 3 + ky) * 3 + kx]
         } } } }
-        stem = try Self.pointwise(weights, conv: stemRows, inputs: 27, outputs: 32, bn: "_bn0", activation: .relu6)
+        let stem = try Self.pointwise(weights, conv: stemRows, inputs: 27, outputs: 32, bn: "_bn0", activation: .relu6)
         var tapMajorStem = [Float](repeating: 0, count: 27 * 32)
         for o in 0..<32 { for t in 0..<27 { tapMajorStem[t * 32 + o] = stem.weights[o * 27 + t] } }
         stemConvolution = FullConvolution(inputChannels: 3, outputChannels: 32, kernel: 3, stride: 2,

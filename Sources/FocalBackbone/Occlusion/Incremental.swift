@@ -16,6 +16,10 @@ struct Incremental {
     /// nil computes the whole region: exact.
     var fieldLimit: Double?
 
+    /// The stem as a GEMM over im2col rows ((ky·3 + kx)·3 + ci): a patch's
+    /// stem outputs form a box whose input is read with the patch filled in.
+    let stemRows: PointwiseConvolution
+
     /// The unoccluded image's activations, by layer.
     let blockInputs: [[Float]]   // 17: the input of each block, then the last block's output
     let expanded: [[Float]]      // 16
@@ -28,6 +32,12 @@ struct Incremental {
         self.image = image
         self.baseline = baseline
         self.fieldLimit = fieldLimit
+        let stem = network.stemConvolution
+        let taps = stem.kernel * stem.kernel * stem.inputChannels
+        var rows = [Float](repeating: 0, count: taps * stem.outputChannels)
+        for t in 0..<taps { for o in 0..<stem.outputChannels { rows[o * taps + t] = stem.weights[t * stem.outputChannels + o] } }
+        stemRows = PointwiseConvolution(inputChannels: taps, outputChannels: stem.outputChannels, weights: rows,
+                                        bias: stem.bias, activation: stem.activation)
         let sides = EfficientNetLite0.inputSides
         self.sides = sides
         var inputs = [[Float]](repeating: [], count: 17), expanded = [[Float]](repeating: [], count: 16)
@@ -108,7 +118,7 @@ struct Incremental {
         }
         var x = Self.scratch(regions.positions * Architecture.stemChannels)
         columns.withUnsafeBufferPointer { col in
-            x.withUnsafeMutableBufferPointer { network.stem.apply(input: col.baseAddress!, rows: regions.positions, output: $0.baseAddress!, workers: workers) }
+            x.withUnsafeMutableBufferPointer { stemRows.apply(input: col.baseAddress!, rows: regions.positions, output: $0.baseAddress!, workers: workers) }
         }
         macs += regions.positions * 27 * Architecture.stemChannels
 
