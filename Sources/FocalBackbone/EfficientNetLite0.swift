@@ -181,7 +181,8 @@ public final class EfficientNetLite0: Sendable {
     /// of the images through the whole network on its own (in its own
     /// workspace): no worker waits for another between layers, and each one's
     /// GEMMs are as large as one image makes them. One image is split between
-    /// the workers layer by layer instead.
+    /// the workers by output rows instead: band by band in the early blocks
+    /// (each worker its own rows through a whole block), layer by layer after.
     public func embed(_ input: UnsafePointer<Float>, count n: Int, into output: UnsafeMutablePointer<Float>,
                       workspace: Workspace) {
         let lanes = laneCount(n, workers: workers)

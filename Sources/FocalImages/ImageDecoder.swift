@@ -82,8 +82,8 @@ public struct ImageDecoder: Sendable {
         let scale = Self.dctScale(width: Int(header.width), height: Int(header.height),
                                   minimum: options.minimumShorterSide)
         // libjpeg's output size at scale n/8 is ceil(side·n/8): decode straight
-        // into the image's own storage (if libjpeg ever disagrees, it allocates
-        // and the pixels are copied).
+        // into the image's own storage (if libjpeg ever disagrees, the shim
+        // allocates instead and the pixels are copied from there).
         let expected = ((Int(header.width) * scale + 7) / 8) * ((Int(header.height) * scale + 7) / 8) * 3
         var decoded = focal_pixels()
         var status: Int32 = 0

@@ -64,8 +64,9 @@ public enum Resampling {
     /// the same pixels as cropping the whole resized image, computing only those.
     public static func bilinear(_ image: RGBImage, width: Int, height: Int, columns: Range<Int>, rows: Range<Int>) -> RGBImage {
         precondition(width > 0 && height > 0, "resize to an empty image")
-        precondition(columns.lowerBound >= 0 && columns.upperBound <= width && rows.lowerBound >= 0 && rows.upperBound <= height,
-                     "resize window outside the output")
+        // Kept inside the output even where release builds drop preconditions.
+        let columns = columns.clamped(to: 0..<width), rows = rows.clamped(to: 0..<height)
+        guard !columns.isEmpty && !rows.isEmpty else { return RGBImage(width: columns.count, height: rows.count, pixels: []) }
         if width == image.width && height == image.height {
             return image.cropped(x: columns.lowerBound, y: rows.lowerBound, width: columns.count, height: rows.count)
         }
@@ -155,9 +156,10 @@ extension RGBImage {
     /// only the pixels the crop keeps (the same pixels).
     public func resized(shorterSide: Int, centerCroppedTo crop: (width: Int, height: Int)) -> RGBImage {
         let (w, h) = sizeResized(shorterSide: shorterSide)
-        precondition(crop.width <= w && crop.height <= h, "crop larger than the resized image")
-        let x = (w - crop.width) / 2, y = (h - crop.height) / 2
-        return Resampling.bilinear(self, width: w, height: h, columns: x..<(x + crop.width), rows: y..<(y + crop.height))
+        // A crop larger than the resized image keeps all of it on that axis.
+        let cw = min(crop.width, w), ch = min(crop.height, h)
+        let x = (w - cw) / 2, y = (h - ch) / 2
+        return Resampling.bilinear(self, width: w, height: h, columns: x..<(x + cw), rows: y..<(y + ch))
     }
 
     private func sizeResized(shorterSide: Int) -> (width: Int, height: Int) {

@@ -12,9 +12,9 @@ extension DepthwiseConvolution {
     /// Computes outputs `columns` of output row `oy` for channels `0..<channels`
     /// when every tap is inside the image; `columns` must be interior. Returns
     /// false (doing nothing) for kernel shapes without a specialised loop.
-    @inline(__always)
     /// `inputActivated` says the input already had `inputActivation` applied
     /// (the zero-padded copy applies it once as it copies).
+    @inline(__always)
     func applyInterior(input: UnsafePointer<Float>, inputWidth: Int, firstInputRow: Int, firstInputColumn: (Int) -> Int,
                        output: UnsafeMutablePointer<Float>, columns: Range<Int>,
                        weights w: UnsafePointer<Float>, bias b: UnsafePointer<Float>, inputActivated: Bool = false) -> Bool {

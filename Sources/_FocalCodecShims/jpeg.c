@@ -163,7 +163,7 @@ int focal_jpeg_decode(const uint8_t *data, size_t size, int scale_num, int64_t m
 
     int width = (int)cinfo.output_width, height = (int)cinfo.output_height;
     size_t bytes = (size_t)width * (size_t)height * 3;
-    owned = !(into && bytes <= into_capacity);
+    owned = !(into && bytes == into_capacity);
     pixels = owned ? malloc(bytes) : into;
     if (cmyk) row = malloc((size_t)width * 4);
     if (!pixels || (cmyk && !row)) {

@@ -45,8 +45,8 @@ int focal_jpeg_read_header(const uint8_t *data, size_t size, focal_jpeg_header *
 /// Decodes a JPEG to interleaved RGB, scaled by scale_num/8 in the DCT (1...8).
 /// CMYK and YCCK are converted to RGB; gray is replicated. Fails on images with
 /// more than max_pixels pixels and on truncated data. Returns 0 on success.
-/// The pixels go to `into` when its `into_capacity` bytes hold them (out->pixels
-/// is then `into`), else to memory the caller frees with focal_free.
+/// The pixels go to `into` when its `into_capacity` bytes are exactly their size
+/// (out->pixels is then `into`), else to memory the caller frees with focal_free.
 int focal_jpeg_decode(const uint8_t *data, size_t size, int scale_num, int64_t max_pixels,
                       uint8_t *into, size_t into_capacity,
                       focal_pixels *out, char *error, size_t error_capacity);
