@@ -116,13 +116,7 @@ public final class EfficientNetLite0: Sendable {
         /// The other workers' workspaces, made when a batch is first split between workers.
         var lanes: [Workspace] = []
         /// Buffers for `lateGroupSize` images in the blocks from `lateStart` on, made when first needed.
-        lazy var late: [UnsafeMutablePointer<Float>] = (0..<4).map { _ in
-            let size = EfficientNetLite0.lateGroupSize * Self.largestLateActivation
-            let p = UnsafeMutablePointer<Float>.allocate(capacity: size)
-            p.initialize(repeating: 0, count: size)
-            return p
-        }
-        private var lateMade = false
+        private var late: [UnsafeMutablePointer<Float>] = []
         /// One band scratch per worker, for the early blocks of one image (see `runBands`).
         private var bandScratch: [BandBuffers] = []
 
@@ -142,11 +136,18 @@ public final class EfficientNetLite0: Sendable {
 
         deinit {
             buffers.forEach { $0.deallocate() }
-            if lateMade { late.forEach { $0.deallocate() } }
+            late.forEach { $0.deallocate() }
         }
 
         func lateBuffers() -> [UnsafeMutablePointer<Float>] {
-            lateMade = true
+            if late.isEmpty {
+                let size = EfficientNetLite0.lateGroupSize * Self.largestLateActivation
+                late = (0..<4).map { _ in
+                    let p = UnsafeMutablePointer<Float>.allocate(capacity: size)
+                    p.initialize(repeating: 0, count: size)
+                    return p
+                }
+            }
             return late
         }
 

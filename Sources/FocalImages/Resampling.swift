@@ -68,18 +68,14 @@ public enum Resampling {
         let columns = columns.clamped(to: 0..<width), rows = rows.clamped(to: 0..<height)
         guard !columns.isEmpty && !rows.isEmpty else { return RGBImage(width: columns.count, height: rows.count, pixels: []) }
         if width == image.width && height == image.height {
+            if columns == 0..<width && rows == 0..<height { return image }
             return image.cropped(x: columns.lowerBound, y: rows.lowerBound, width: columns.count, height: rows.count)
         }
         let vertical = taps(inputSize: image.height, outputSize: height)
         // Only the input rows the vertical pass reads, as Pillow does.
-        var firstRow = 0, lastRow = image.height
-        if height != image.height {
-            firstRow = Int(vertical.first[rows.lowerBound])
-            lastRow = Int(vertical.first[rows.upperBound - 1] + vertical.count[rows.upperBound - 1])
-        } else {
-            firstRow = rows.lowerBound
-            lastRow = rows.upperBound
-        }
+        let (firstRow, lastRow) = height == image.height
+            ? (rows.lowerBound, rows.upperBound)
+            : (Int(vertical.first[rows.lowerBound]), Int(vertical.first[rows.upperBound - 1] + vertical.count[rows.upperBound - 1]))
         let source = width != image.width
             ? horizontal(image, width: width, columns: columns, rows: firstRow..<lastRow)
             : image.cropped(x: columns.lowerBound, y: firstRow, width: columns.count, height: lastRow - firstRow)
