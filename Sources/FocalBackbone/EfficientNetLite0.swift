@@ -229,6 +229,7 @@ public final class EfficientNetLite0: Sendable {
     enum Observed {
         case blockInput(Int)   // input of block b (b == 16: the last block's output)
         case expanded(Int)     // block b's expansion before its ReLU6 (its input when it does not expand)
+        case depthwise(Int)    // block b's depthwise output
         case head              // the head's output, before pooling
     }
 
@@ -289,6 +290,7 @@ public final class EfficientNetLite0: Sendable {
                                           output: dwOut + image * outSide * outSide * e, rows: rows)
                 }
             }
+            observe?(.depthwise(spec.index), dwOut)
             block.project.apply(input: dwOut, rows: n * outSide * outSide, output: buffers[3],
                                 residual: spec.hasResidual ? UnsafePointer(buffers[0]) : nil, workers: workers)
             buffers.swapAt(0, 3)

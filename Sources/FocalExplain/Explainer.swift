@@ -69,10 +69,10 @@ public struct Explainer {
         if let segments = options.segments {
             (heatmap, macs) = superpixelHeatmap(crop: crop, input: input, baseline: baseline, segments: segments, concept: c)
         } else {
+            let (weights, bias) = model.logitCoefficients(concept: c)
             let map = occlusion.map(image: input, baseline: baseline,
-                                    settings: .init(window: options.window, stride: options.stride, mode: options.mode)) {
-                logit($0, concept: c)
-            }
+                                    settings: .init(window: options.window, stride: options.stride, mode: options.mode),
+                                    score: LinearScore(weights: weights, bias: bias))
             (heatmap, macs) = (map.heatmap, map.multiplyAdds)
         }
 

@@ -79,6 +79,16 @@ public struct HeadModel: Codable, Sendable, Equatable {
         HeadModel.logits(standardized: standardization.transform(x), weights: weights.flatMap { $0 }, intercepts: intercepts)
     }
 
+    /// Concept `c`'s logit as weights and bias on raw (unstandardised)
+    /// features: w/scale and b − Σ w·mean/scale, the same function as
+    /// `decisionFunction` without the standardising pass.
+    public func logitCoefficients(concept c: Int) -> (weights: [Double], bias: Double) {
+        let w = weights[c], m = standardization.mean, s = standardization.scale
+        var bias = intercepts[c]
+        for j in w.indices { bias -= w[j] * m[j] / s[j] }
+        return (w.indices.map { w[$0] / s[$0] }, bias)
+    }
+
     /// x·Wᵀ + b for standardised rows (W: K×D flat): one SGEMM, intercepts added in float64.
     static func logits(standardized xs: FeatureMatrix, weights: [Double], intercepts: [Double]) -> [Double] {
         let k = intercepts.count, d = xs.columns

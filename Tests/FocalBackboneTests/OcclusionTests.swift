@@ -70,35 +70,29 @@ final class OcclusionTests: XCTestCase {
         }
     }
 
-    /// The projective-field limit: a limit of the whole side changes nothing;
-    /// half the side cuts the deep layers' regions (fewer multiply-adds). How
-    /// far its heatmap strays is measured, not asserted: on this image's
-    /// ImageNet logit its correlation with the exact one is only 0.44, which
-    /// is why the limit is off by default.
-    func testFieldLimit() throws {
+    /// The change threshold: at 0 only positions that did not move at all
+    /// are skipped, so the embeddings are the exact ones; a threshold skips
+    /// positions and so multiply-adds, and every embedding stays within reach.
+    func testChangeThreshold() throws {
         let (occlusion, image, _) = try setUpNetwork()
-        let gray = [Float](repeating: 0, count: image.count)
-        let network = ReferenceVectorTests.backbone.network
-        func logit(_ e: [Float]) -> Double { Double(network.logits(e)[282]) }
-        let exact = occlusion.map(image: image, baseline: gray, settings: .init(mode: .exact), score: logit)
-        XCTAssertEqual(exact.windows.count, 169)
-        let whole = occlusion.map(image: image, baseline: gray, settings: .init(mode: .approximate, fieldLimit: 1), score: logit)
-        let plain = occlusion.map(image: image, baseline: gray, settings: .init(mode: .approximate), score: logit)
-        XCTAssertEqual(whole.multiplyAdds, plain.multiplyAdds)
-        XCTAssertLessThanOrEqual(zip(whole.heatmap, plain.heatmap).map { abs($0 - $1) }.max()!, 1e-9)
-        let half = occlusion.map(image: image, baseline: gray, settings: .init(mode: .approximate, fieldLimit: 0.5), score: logit)
-        XCTAssertLessThan(Double(half.multiplyAdds), 0.6 * Double(plain.multiplyAdds))
-        XCTAssertLessThan(Double(plain.multiplyAdds), Double(exact.multiplyAdds))
-    }
-
-    func testCutKeepsTheCentreInsideTheBox() {
-        let box = GridBox(rows: 0..<14, columns: 3..<14)
-        // Centre near the top-left: the cut starts at the box's edge.
-        XCTAssertEqual(box.cut(side: 7, centre: (1.0, 2.0)), GridBox(rows: 0..<7, columns: 3..<10))
-        // Centre in the middle: 7 cells around it.
-        XCTAssertEqual(box.cut(side: 7, centre: (7.0, 9.0)), GridBox(rows: 4..<11, columns: 6..<13))
-        // Near the far edge: flush with it; a box already small enough is kept.
-        XCTAssertEqual(box.cut(side: 7, centre: (13.5, 13.5)), GridBox(rows: 7..<14, columns: 7..<14))
-        XCTAssertEqual(GridBox(rows: 2..<5, columns: 2..<5).cut(side: 7, centre: (0, 0)), GridBox(rows: 2..<5, columns: 2..<5))
+        var baseline = image
+        for i in baseline.indices { baseline[i] = 0.3 - baseline[i] }
+        let patches = [GridBox(rows: 0..<32, columns: 192..<224), GridBox(rows: 96..<128, columns: 80..<112),
+                       GridBox(rows: 100..<161, columns: 3..<40)]
+        let exact = Incremental(network: occlusion.network, image: image, baseline: baseline)
+            .embeddings(patches: patches, batchSize: 2)
+        let zero = Incremental(network: occlusion.network, image: image, baseline: baseline, changeThreshold: 0)
+            .embeddings(patches: patches, batchSize: 2)
+        let coarse = Incremental(network: occlusion.network, image: image, baseline: baseline, changeThreshold: 0.1)
+            .embeddings(patches: patches, batchSize: 2)
+        for (e, z) in zip(exact.embeddings, zero.embeddings) {
+            XCTAssertLessThanOrEqual(zip(e, z).map { abs($0 - $1) }.max()!, 1e-4)
+        }
+        XCTAssertLessThanOrEqual(zero.multiplyAdds, exact.multiplyAdds)
+        XCTAssertLessThan(Double(coarse.multiplyAdds), 0.8 * Double(exact.multiplyAdds))
+        for (e, c) in zip(exact.embeddings, coarse.embeddings) {
+            let moved = zip(e, exact.base).map { abs($0 - $1) }.max()!
+            XCTAssertLessThan(zip(e, c).map { abs($0 - $1) }.max()!, moved)
+        }
     }
 }

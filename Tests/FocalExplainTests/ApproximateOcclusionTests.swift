@@ -12,6 +12,11 @@ import XCTest
 /// and heatmap correlation ≥ 0.9. The top region is what `focal explain`
 /// reports first (the strongest connected evidence region); the approximate
 /// one is the same when it overlaps the exact one by IoU ≥ 0.5.
+///
+/// Every pool scene with its bouquet inside the centre crop is used (71), not
+/// the pointing game's first 20: the top region flips on near ties, and 20
+/// scenes were too few to tell settings apart (the previous default found the
+/// same top region on 19 of the first 20 but on 66 of all 71).
 final class ApproximateOcclusionTests: XCTestCase {
     static func pearson(_ a: [Double], _ b: [Double]) -> Double {
         let n = Double(a.count), ma = a.reduce(0, +) / n, mb = b.reduce(0, +) / n
@@ -25,9 +30,12 @@ final class ApproximateOcclusionTests: XCTestCase {
         let occlusion = Occlusion(network: f.backbone.network)
         let gray = [Float](repeating: 0, count: 224 * 224 * 3)
         var sameTop = 0, sameWindow = 0, correlations: [Double] = [], macRatios: [Double] = []
-        for scene in f.scenes {
+        let scenes = try Dataset.open(PointingGameTests.wedding).samples(in: .pool).filter(PointingGameTests.bouquetInsideCrop)
+        XCTAssertGreaterThanOrEqual(scenes.count, 60)
+        for scene in scenes {
             let input = Preprocessing.normalize(try Preprocessing().networkImage(path: scene.path))
-            func logit(_ e: [Float]) -> Double { f.model.decisionFunction(FeatureMatrix(rows: 1, columns: e.count, values: e))[0] }
+            let (w, bias) = f.model.logitCoefficients(concept: 0)
+            let logit = LinearScore(weights: w, bias: bias)
             let exact = occlusion.map(image: input, baseline: gray, settings: .init(mode: .exact), score: logit)
             let approximate = occlusion.map(image: input, baseline: gray, settings: .init(mode: .approximate), score: logit)
             if exact.topWindow == approximate.topWindow { sameWindow += 1 }
@@ -39,7 +47,7 @@ final class ApproximateOcclusionTests: XCTestCase {
             correlations.append(Self.pearson(exact.heatmap, approximate.heatmap))
             macRatios.append(Double(exact.multiplyAdds) / Double(approximate.multiplyAdds))
         }
-        let n = f.scenes.count
+        let n = scenes.count
         print("approximate vs exact on \(n) scenes: same top region \(sameTop)/\(n), same top window \(sameWindow)/\(n), correlation min \(correlations.min()!) mean \(correlations.reduce(0, +) / Double(n)), exact/approximate multiply-adds mean \(macRatios.reduce(0, +) / Double(n))")
         XCTAssertGreaterThanOrEqual(Double(sameTop) / Double(n), 0.95)
         XCTAssertGreaterThanOrEqual(correlations.reduce(0, +) / Double(n), 0.9)

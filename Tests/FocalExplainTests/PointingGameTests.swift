@@ -29,12 +29,14 @@ final class PointingGameTests: XCTestCase {
         let featurizer = Featurizer(backbone: backbone, store: store)
         let model = try! ConceptTrainer(c: 1.0, concepts: ["bouquet"])
             .train(Dataset(source: "decoupled", samples: training), featurizer: featurizer).model
-        // Pool scenes whose bouquet lies well inside the network's 224×224 centre crop (16…240 of 256).
-        let scenes = dataset.samples(in: .pool).filter { s in
-            s.regions.contains { $0.concept == "bouquet" && $0.x >= 20 && $0.y >= 20 && $0.x + $0.width <= 236 && $0.y + $0.height <= 236 }
-        }
+        let scenes = dataset.samples(in: .pool).filter(bouquetInsideCrop)
         return Fixture(backbone: backbone, model: model, scenes: Array(scenes.prefix(20)))
     }()
+
+    /// Pool scenes whose bouquet lies well inside the network's 224×224 centre crop (16…240 of 256).
+    static func bouquetInsideCrop(_ s: Sample) -> Bool {
+        s.regions.contains { $0.concept == "bouquet" && $0.x >= 20 && $0.y >= 20 && $0.x + $0.width <= 236 && $0.y + $0.height <= 236 }
+    }
 
     /// The bouquet's mask pixels (255 inside), from masks/pool/<stem>_bouquet_<k>.png.
     func bouquetMask(_ sample: Sample) throws -> [Bool] {

@@ -30,9 +30,10 @@ func occlusionBenchmark(path: String?) throws -> [String: Any] {
     let window = Int(argument("--window", default: "32"))!
     let step = Int(argument("--stride", default: "16"))!
     let coarseStep = Int(argument("--coarse-step", default: "2"))!
-    let refineFraction = Double(argument("--refine", default: "0.12"))!
-    let limitArgument = argument("--field-limit", default: "none")
-    let fieldLimit = limitArgument == "none" ? nil : Double(limitArgument)!
+    let refineFraction = Double(argument("--refine", default: String(OcclusionMap.Settings().refineFraction)))!
+    let thresholdArgument = argument("--change-threshold", default: "default")
+    let changeThreshold = thresholdArgument == "default" ? OcclusionMap.Settings().changeThreshold
+        : thresholdArgument == "none" ? nil : Double(thresholdArgument)!
     let backbone = try Backbone.load()
     let image: RGBImage
     if let path { image = try Preprocessing().networkImage(path: path) } else {
@@ -54,9 +55,8 @@ func occlusionBenchmark(path: String?) throws -> [String: Any] {
             let t0 = now()
             maps[mode.rawValue] = occlusion.map(image: input, baseline: baseline,
                                                 settings: .init(window: window, stride: step, mode: mode, coarseStep: coarseStep, refineFraction: refineFraction,
-                                                                fieldLimit: fieldLimit)) {
-                Double(backbone.network.logits($0)[target])
-            }
+                                                                changeThreshold: changeThreshold),
+                                                score: backbone.network.imageNetScore(class: target))
             times.append(now() - t0)
         }
         times.sort()

@@ -14,17 +14,6 @@ public struct GridBox: Equatable, Sendable {
     public var isEmpty: Bool { rows.isEmpty || columns.isEmpty }
 
     public func contains(_ y: Int, _ x: Int) -> Bool { rows.contains(y) && columns.contains(x) }
-
-    /// The box cut to at most `side` rows and columns around `centre`
-    /// (row, column; in cells, fractional), staying inside the box.
-    func cut(side: Int, centre: (Double, Double)) -> GridBox {
-        func cut(_ r: Range<Int>, _ c: Double) -> Range<Int> {
-            guard r.count > side else { return r }
-            let lo = min(max(r.lowerBound, Int((c - Double(side) / 2).rounded())), r.upperBound - side)
-            return lo..<(lo + side)
-        }
-        return GridBox(rows: cut(rows, centre.0), columns: cut(columns, centre.1))
-    }
 }
 
 /// How a change in a convolution's input spreads to its output (and back).

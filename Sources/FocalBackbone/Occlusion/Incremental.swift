@@ -9,29 +9,49 @@ struct Incremental {
     let network: EfficientNetLite0
     let image: [Float]
     let baseline: [Float]
-    /// When set, the changed region of each layer is cut to at most this share
-    /// of the layer's side, around its centre (Krypton's projective-field
-    /// threshold τ): the far edges of a deep layer's region move the score
-    /// little, and in the 14×14 and 7×7 layers they are most of the work.
-    /// nil computes the whole region: exact.
-    var fieldLimit: Double?
+    /// When set, a position of a layer from block `thresholdedFrom` on counts
+    /// as changed only when one of its channels moved by more than this share
+    /// of the layer's RMS; the others keep their recorded values, and the 1×1
+    /// convolutions after the layer skip them. A patch's change reaches the
+    /// whole of the 14×14 and 7×7 layers, which are most of the work, but at
+    /// most of their positions it is small (a content-adaptive form of
+    /// Krypton's projective-field threshold). With a score, what is left out is
+    /// put back to first order (`ScoreGradient`). nil computes every change: exact.
+    let changeThreshold: Float?
+    /// The first block whose input and depthwise output are thresholded: the
+    /// 14×14 stage. Before it a patch's region is small, and recomputing it
+    /// whole costs little.
+    static let thresholdedFrom = 5
 
     /// The stem as a GEMM over im2col rows ((ky·3 + kx)·3 + ci): a patch's
     /// stem outputs form a box whose input is read with the patch filled in.
     let stemRows: PointwiseConvolution
 
     /// The unoccluded image's activations, by layer.
-    let blockInputs: [[Float]]   // 17: the input of each block, then the last block's output
-    let expanded: [[Float]]      // 16
-    let headOutput: [Float]
+    struct Record {
+        var blockInputs: [[Float]]   // 17: the input of each block, then the last block's output
+        var expanded: [[Float]]      // 16
+        var depthwise: [[Float]]     // 16, kept only with a threshold
+        var headOutput: [Float]
+    }
+    let record: Record
     let base: [Float]
-    let sides: [Int]             // spatial side of blockInputs[b]
+    let sides: [Int]                 // spatial side of blockInputs[b]
+    /// With a threshold only: what each block's projection gave (its output
+    /// less its residual), and the RMS of each block input and depthwise
+    /// output, which scale the threshold.
+    let projected: [[Float]]
+    let inputScale: [Float]
+    let depthwiseScale: [Float]
+    /// With a threshold and a score: the score's gradient at the unoccluded image.
+    let gradient: ScoreGradient?
 
-    init(network: EfficientNetLite0, image: [Float], baseline: [Float], fieldLimit: Double? = nil) {
+    init(network: EfficientNetLite0, image: [Float], baseline: [Float], changeThreshold: Double? = nil,
+         score: LinearScore? = nil) {
         self.network = network
         self.image = image
         self.baseline = baseline
-        self.fieldLimit = fieldLimit
+        self.changeThreshold = changeThreshold.map { Float($0) }
         let stem = network.stemConvolution
         let taps = stem.kernel * stem.kernel * stem.inputChannels
         var rows = [Float](repeating: 0, count: taps * stem.outputChannels)
@@ -41,115 +61,124 @@ struct Incremental {
         let sides = EfficientNetLite0.inputSides
         self.sides = sides
         var inputs = [[Float]](repeating: [], count: 17), expanded = [[Float]](repeating: [], count: 16)
+        var depthwise = [[Float]](repeating: [], count: 16)
         var head: [Float] = []
         var embedding = [Float](repeating: 0, count: EfficientNetLite0.embeddingSize)
         let workspace = EfficientNetLite0.Workspace()
+        let thresholded = changeThreshold != nil
         image.withUnsafeBufferPointer { input in
             embedding.withUnsafeMutableBufferPointer { out in
                 network.embedGroup(input.baseAddress!, count: 1, into: out.baseAddress!, workspace: workspace) { what, pointer in
+                    func copy(_ count: Int) -> [Float] { Array(UnsafeBufferPointer(start: pointer, count: count)) }
                     switch what {
                     case .blockInput(let b):
-                        let c = b < 16 ? network.blocks[b].spec.inputChannels : network.blocks[15].spec.outputChannels
-                        inputs[b] = Array(UnsafeBufferPointer(start: pointer, count: sides[b] * sides[b] * c))
+                        inputs[b] = copy(sides[b] * sides[b] * network.channels(atInputOf: b))
                     case .expanded(let b):
-                        expanded[b] = Array(UnsafeBufferPointer(start: pointer, count: sides[b] * sides[b] * network.blocks[b].spec.expandedChannels))
+                        expanded[b] = copy(sides[b] * sides[b] * network.blocks[b].spec.expandedChannels)
+                    case .depthwise(let b) where thresholded && b >= Self.thresholdedFrom:
+                        depthwise[b] = copy(sides[b + 1] * sides[b + 1] * network.blocks[b].spec.expandedChannels)
+                    case .depthwise:
+                        break
                     case .head:
-                        head = Array(UnsafeBufferPointer(start: pointer, count: sides[16] * sides[16] * Architecture.headChannels))
+                        head = copy(sides[16] * sides[16] * Architecture.headChannels)
                     }
                 }
             }
         }
-        blockInputs = inputs
-        self.expanded = expanded
-        headOutput = head
+        record = Record(blockInputs: inputs, expanded: expanded, depthwise: depthwise, headOutput: head)
         base = embedding
-    }
-
-    /// Regions of one layer for a batch of patches, packed one after another
-    /// (each row-major, `channels` floats per position).
-    struct Regions {
-        var boxes: [GridBox]
-        var offsets: [Int]     // position offset of each box
-        var positions: Int
-
-        init(_ boxes: [GridBox]) {
-            self.boxes = boxes
-            offsets = []
-            var total = 0
-            for b in boxes { offsets.append(total); total += b.count }
-            positions = total
+        func rms(_ v: [Float]) -> Float { v.isEmpty ? 0 : (v.reduce(0) { $0 + $1 * $1 } / Float(v.count)).squareRoot() }
+        if thresholded {
+            projected = network.blocks.map { block in
+                let b = block.spec.index
+                guard b >= Self.thresholdedFrom else { return [] }
+                return block.spec.hasResidual ? zip(inputs[b + 1], inputs[b]).map { $0 - $1 } : inputs[b + 1]
+            }
+            inputScale = inputs.map(rms)
+            depthwiseScale = depthwise.map(rms)
+        } else {
+            projected = []
+            inputScale = []
+            depthwiseScale = []
+        }
+        if thresholded, let score {
+            gradient = ScoreGradient(network: network, record: record, score: score, lowest: Self.thresholdedFrom)
+        } else {
+            gradient = nil
         }
     }
 
-    /// With several workers the patches are split between them, each running
-    /// its share single-threaded: a patch's regions are small, so splitting
-    /// each layer between workers would mostly be waiting for one another.
+    /// With several workers the patches are dealt out between them in turn,
+    /// each running its share single-threaded: a patch's regions are small, so
+    /// splitting each layer between workers would mostly be waiting for one
+    /// another, and neighbouring patches cost alike, so dealing evens the shares.
     func embeddings(patches: [GridBox], batchSize: Int) -> Occlusion.Result {
         let lanes = laneCount(patches.count, workers: network.workers)
-        var parts = [([[Float]], Int)](repeating: ([], 0), count: lanes)
+        var parts = [(embeddings: [[Float]], corrections: [Double], macs: Int)](repeating: ([], [], 0), count: lanes)
         parts.withUnsafeMutableBufferPointer { results in
             let results = results.baseAddress!
-            parallelShares(patches.count, lanes: lanes) { lane, indices in
-                let share = Array(patches[indices])
-                var all: [[Float]] = [], macs = 0
-                for start in stride(from: 0, to: share.count, by: batchSize) {
-                    let (embeddings, spent) = run(Array(share[start..<min(share.count, start + batchSize)]),
-                                                  workers: lanes > 1 ? 1 : network.workers)
-                    all += embeddings
-                    macs += spent
+            parallelShares(lanes, lanes: lanes) { lane, _ in
+                let share = Array(Swift.stride(from: lane, to: patches.count, by: lanes).map { patches[$0] })
+                var all: [[Float]] = [], corrections: [Double] = [], macs = 0
+                for start in Swift.stride(from: 0, to: share.count, by: batchSize) {
+                    let batch = run(Array(share[start..<min(share.count, start + batchSize)]), workers: lanes > 1 ? 1 : network.workers)
+                    all += batch.embeddings
+                    corrections += batch.corrections
+                    macs += batch.macs
                 }
-                results[lane] = (all, macs)
+                results[lane] = (all, corrections, macs)
             }
         }
-        return Occlusion.Result(embeddings: parts.flatMap(\.0), base: base, multiplyAdds: parts.map(\.1).reduce(0, +))
+        var embeddings: [[Float]] = [], corrections: [Double] = []
+        for i in patches.indices {
+            embeddings.append(parts[i % lanes].embeddings[i / lanes])
+            corrections.append(parts[i % lanes].corrections[i / lanes])
+        }
+        return Occlusion.Result(embeddings: embeddings, base: base, multiplyAdds: parts.map(\.macs).reduce(0, +),
+                                scoreCorrections: gradient == nil ? nil : corrections)
     }
 
-    func run(_ patches: [GridBox], workers: Int) -> ([[Float]], Int) {
+    /// One batch of patches: their embeddings, the first-order score change
+    /// of what the threshold left out, and the multiply-adds spent.
+    func run(_ patches: [GridBox], workers: Int) -> (embeddings: [[Float]], corrections: [Double], macs: Int) {
         var macs = 0
         let size = Architecture.inputSize
         // Stem: the 3×3/2 outputs each patch reaches, from occluded pixels.
         let stemSpread = Spread(kernel: 3, stride: 2, height: size, width: size)
-        var regions = Regions(patches.map { stemSpread.affected($0) })
-        var columns = Self.scratch(regions.positions * 27)
+        let stemRegions = Regions(patches.map { stemSpread.affected($0) })
+        var columns = Self.scratch(stemRegions.positions * 27)
         columns.withUnsafeMutableBufferPointer { col in
-            for (p, box) in regions.boxes.enumerated() {
-                fillStemColumns(box: box, patch: patches[p], spread: stemSpread, into: col.baseAddress! + regions.offsets[p] * 27)
+            for (p, box) in stemRegions.boxes.enumerated() {
+                fillStemColumns(box: box, patch: patches[p], spread: stemSpread, into: col.baseAddress! + stemRegions.offsets[p] * 27)
             }
         }
-        var x = Self.scratch(regions.positions * Architecture.stemChannels)
+        var stemOutput = Self.scratch(stemRegions.positions * Architecture.stemChannels)
         columns.withUnsafeBufferPointer { col in
-            x.withUnsafeMutableBufferPointer { stemRows.apply(input: col.baseAddress!, rows: regions.positions, output: $0.baseAddress!, workers: workers) }
+            stemOutput.withUnsafeMutableBufferPointer { stemRows.apply(input: col.baseAddress!, rows: stemRegions.positions, output: $0.baseAddress!, workers: workers) }
         }
-        macs += regions.positions * 27 * Architecture.stemChannels
+        macs += stemRegions.positions * 27 * Architecture.stemChannels
+        var corrections = [Double](repeating: 0, count: patches.count)
+        var layer = Layer(regions: stemRegions, values: stemOutput, changed: nil)
 
         for block in network.blocks {
             let spec = block.spec, b = spec.index, e = spec.expandedChannels
             let side = sides[b], outSide = sides[b + 1]
+            let thresholded = changeThreshold != nil && b >= Self.thresholdedFrom
+            if thresholded { layer = pruned(layer, input: b, corrections: &corrections) }
+            let regions = layer.regions, x = layer.values
             // Expand (1×1) over the changed positions.
             var expandedNew = x
             if let expand = block.expand {
-                expandedNew = Self.scratch(regions.positions * e)
-                x.withUnsafeBufferPointer { xp in
-                    expandedNew.withUnsafeMutableBufferPointer { expand.apply(input: xp.baseAddress!, rows: regions.positions, output: $0.baseAddress!, workers: workers) }
-                }
-                macs += regions.positions * spec.inputChannels * e
+                let rows: Int
+                (expandedNew, rows) = apply(expand, to: layer, recorded: nil, side: side, workers: workers)
+                macs += rows * spec.inputChannels * e
             }
             // Depthwise over the outputs the change reaches, on tiles gathered from the record.
             let spread = Spread(kernel: spec.kernel, stride: spec.stride, height: side, width: side)
-            let limit = fieldLimit.map { max(1, Int((Double(outSide) * $0).rounded(.up))) }
-            let scale = Double(outSide) / Double(size)
-            let next = Regions(regions.boxes.enumerated().map { p, box in
-                let reached = spread.affected(box)
-                guard let limit else { return reached }
-                // Centred on the patch, not on the reached region, which image edges clip.
-                let patch = patches[p]
-                return reached.cut(side: limit, centre: (Double(patch.rows.lowerBound + patch.rows.upperBound) / 2 * scale,
-                                                         Double(patch.columns.lowerBound + patch.columns.upperBound) / 2 * scale))
-            })
+            let next = Regions(regions.boxes.map { spread.affected($0) })
             var dw = Self.scratch(next.positions * e)
-            let record = expanded[b]
             expandedNew.withUnsafeBufferPointer { changed in
-                record.withUnsafeBufferPointer { recorded in
+                record.expanded[b].withUnsafeBufferPointer { recorded in
                     dw.withUnsafeMutableBufferPointer { out in
                         let out = out.baseAddress!, changed = changed.baseAddress!, recorded = recorded.baseAddress!
                         parallelChunks(next.boxes.count, workers: workers) { range in
@@ -157,7 +186,8 @@ struct Incremental {
                                 let target = next.boxes[p]
                                 let tile = spread.receptive(target)
                                 let gathered = gather(tile: tile, side: side, channels: e, recorded: recorded,
-                                                      changed: changed + regions.offsets[p] * e, changedBox: regions.boxes[p])
+                                                      changed: changed + regions.offsets[p] * e, changedBox: regions.boxes[p],
+                                                      flags: layer.changed.map { ($0, regions.offsets[p]) })
                                 gathered.withUnsafeBufferPointer { g in
                                     block.depthwise.apply(input: g.baseAddress!, height: side, width: side,
                                                           inputTop: tile.rows.lowerBound, inputLeft: tile.columns.lowerBound,
@@ -170,47 +200,55 @@ struct Incremental {
                 }
             }
             macs += next.positions * spec.kernel * spec.kernel * e
-            // Project (1×1), then the residual from the record overlaid with the change.
-            var projected = Self.scratch(next.positions * spec.outputChannels)
-            dw.withUnsafeBufferPointer { d in
-                projected.withUnsafeMutableBufferPointer { block.project.apply(input: d.baseAddress!, rows: next.positions, output: $0.baseAddress!, workers: workers) }
-            }
-            macs += next.positions * e * spec.outputChannels
-            if spec.hasResidual {
-                let c = spec.inputChannels
-                let record = blockInputs[b]
-                for (p, box) in next.boxes.enumerated() {
-                    let residual = gather(tile: box, side: side, channels: c, recorded: record,
-                                          changed: x, changedOffset: regions.offsets[p] * c, changedBox: regions.boxes[p])
-                    let o = next.offsets[p] * c
-                    for i in 0..<residual.count { projected[o + i] += residual[i] }
+            // Project (1×1) the depthwise outputs that changed, then the residual
+            // from the record overlaid with the change.
+            var depthwiseLayer = Layer(regions: next, values: dw, changed: nil)
+            if let threshold = changeThreshold, thresholded {
+                let changed = Self.changed(depthwiseLayer, recorded: record.depthwise[b], side: outSide, channels: e,
+                                           tolerance: threshold * depthwiseScale[b])
+                depthwiseLayer.changed = changed
+                if let g = gradient?.depthwise[b] {
+                    Self.addFirstOrder(depthwiseLayer, changed: changed, recorded: record.depthwise[b], gradient: g,
+                                       side: outSide, channels: e, into: &corrections)
                 }
             }
-            x = projected
-            regions = next
+            var (projectedNew, rows) = apply(block.project, to: depthwiseLayer, recorded: thresholded ? projected[b] : nil,
+                                             side: outSide, workers: workers)
+            macs += rows * e * spec.outputChannels
+            if spec.hasResidual {
+                let c = spec.inputChannels
+                for (p, box) in next.boxes.enumerated() {
+                    let residual = gather(tile: box, side: side, channels: c, recorded: record.blockInputs[b],
+                                          changed: x, changedOffset: regions.offsets[p] * c, changedBox: regions.boxes[p])
+                    let o = next.offsets[p] * c
+                    for i in 0..<residual.count { projectedNew[o + i] += residual[i] }
+                }
+            }
+            layer = Layer(regions: next, values: projectedNew, changed: nil)
         }
+        if changeThreshold != nil { layer = pruned(layer, input: 16, corrections: &corrections) }
 
         // Head (1×1 + ReLU6) over the changed positions; the pooled mean moves by their change.
         let positions = sides[16] * sides[16], hc = Architecture.headChannels
-        var head = Self.scratch(regions.positions * hc)
-        x.withUnsafeBufferPointer { xp in
-            head.withUnsafeMutableBufferPointer { network.head.apply(input: xp.baseAddress!, rows: regions.positions, output: $0.baseAddress!, workers: workers) }
-        }
-        macs += regions.positions * 320 * hc
+        let (head, rows) = apply(network.head, to: layer, recorded: nil, side: sides[16], workers: workers)
+        macs += rows * 320 * hc
         var embeddings: [[Float]] = []
+        let regions = layer.regions
         for (p, box) in regions.boxes.enumerated() {
             var sum = [Double](repeating: 0, count: hc)
             var k = regions.offsets[p]
             for y in box.rows {
                 for xx in box.columns {
-                    let recorded = (y * sides[16] + xx) * hc
-                    for c in 0..<hc { sum[c] += Double(head[k * hc + c]) - Double(headOutput[recorded + c]) }
+                    if layer.changed?[k] ?? true {
+                        let recorded = (y * sides[16] + xx) * hc
+                        for c in 0..<hc { sum[c] += Double(head[k * hc + c]) - Double(record.headOutput[recorded + c]) }
+                    }
                     k += 1
                 }
             }
             embeddings.append((0..<hc).map { base[$0] + Float(sum[$0] / Double(positions)) })
         }
-        return (embeddings, macs)
+        return (embeddings, corrections, macs)
     }
 
     /// An array every element of which its caller writes before reading,
@@ -243,36 +281,6 @@ struct Incremental {
                     }
                 }
                 row += 1
-            }
-        }
-    }
-
-    /// The activations over `tile` (row-major): recorded values, overlaid with
-    /// the changed ones where `changedBox` covers them.
-    func gather(tile: GridBox, side: Int, channels c: Int, recorded: UnsafePointer<Float>,
-                changed: UnsafePointer<Float>, changedBox: GridBox) -> [Float] {
-        var out = Self.scratch(tile.count * c)
-        out.withUnsafeMutableBufferPointer { o in
-            var k = 0
-            for y in tile.rows {
-                for x in tile.columns {
-                    let src = changedBox.contains(y, x)
-                        ? changed + ((y - changedBox.rows.lowerBound) * changedBox.columns.count + (x - changedBox.columns.lowerBound)) * c
-                        : recorded + (y * side + x) * c
-                    (o.baseAddress! + k * c).update(from: src, count: c)
-                    k += 1
-                }
-            }
-        }
-        return out
-    }
-
-    func gather(tile: GridBox, side: Int, channels c: Int, recorded: [Float], changed: [Float],
-                changedOffset: Int, changedBox: GridBox) -> [Float] {
-        recorded.withUnsafeBufferPointer { r in
-            changed.withUnsafeBufferPointer { ch in
-                gather(tile: tile, side: side, channels: c, recorded: r.baseAddress!,
-                       changed: ch.baseAddress! + changedOffset, changedBox: changedBox)
             }
         }
     }

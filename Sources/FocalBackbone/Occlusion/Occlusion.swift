@@ -29,6 +29,10 @@ public struct Occlusion {
         public var base: [Float]
         /// Multiply-adds spent: the occluded copies and the unoccluded pass.
         public var multiplyAdds: Int
+        /// Approximate mode with a linear score: per patch, the first-order
+        /// score change of the activation changes it left out, to add to the
+        /// score of its embedding.
+        public var scoreCorrections: [Double]? = nil
     }
 
     public let network: EfficientNetLite0
@@ -92,6 +96,11 @@ public struct Occlusion {
 }
 
 extension EfficientNetLite0 {
+    /// Channels of block `b`'s input (b == 16: of the last block's output, the head's input).
+    func channels(atInputOf b: Int) -> Int {
+        b < blocks.count ? blocks[b].spec.inputChannels : blocks[blocks.count - 1].spec.outputChannels
+    }
+
     /// Multiply-adds of one full forward pass to the embedding.
     public var multiplyAddsPerImage: Int {
         var side = SamePadding(input: Architecture.inputSize, kernel: 3, stride: 2).output

@@ -13,23 +13,19 @@ public struct OcclusionMap: Sendable {
         /// of all windows, those with the highest estimates.
         public var coarseStep: Int
         public var refineFraction: Double
-        /// In `.approximate` mode: the largest share of a layer's side that the
-        /// recomputed region may span (Krypton's projective-field threshold τ,
-        /// centred on the window); nil, the default, for no limit. Measured on
-        /// 20 wedding scenes with a concept head: τ = 0.5 spends 6.3× fewer
-        /// multiply-adds than exact (2.4× without it) but finds the exact top
-        /// region on only 14 of 20 (correlation 0.88), and on chelsea's ImageNet
-        /// logit its correlation is 0.44, so it is off by default.
-        public var fieldLimit: Double?
-
+        /// In `.approximate` mode: a position of a layer counts as changed by a
+        /// window only when one of its channels moves by more than this share
+        /// of the layer's RMS; the others keep their recorded values and are
+        /// not recomputed (see `Incremental`). nil or 0: every change.
+        public var changeThreshold: Double?
         public init(window: Int = 32, stride: Int = 16, mode: Occlusion.Mode = .approximate,
-                    coarseStep: Int = 2, refineFraction: Double = 0.12, fieldLimit: Double? = nil) {
+                    coarseStep: Int = 2, refineFraction: Double = 0.2, changeThreshold: Double? = 0.1) {
             self.window = window
             self.stride = stride
             self.mode = mode.rawValue
             self.coarseStep = coarseStep
             self.refineFraction = refineFraction
-            self.fieldLimit = fieldLimit
+            self.changeThreshold = changeThreshold
         }
     }
 
@@ -85,7 +81,7 @@ extension Occlusion {
     /// exactly the `refineFraction` of fine windows whose estimate is highest,
     /// so the peak is measured, not guessed. The heatmap averages all computed windows.
     public func map(image: [Float], baseline: [Float], settings: OcclusionMap.Settings,
-                    score: ([Float]) -> Double) -> OcclusionMap {
+                    score: LinearScore) -> OcclusionMap {
         let side = OcclusionMap.side, w = settings.window
         precondition(w >= 1 && w <= side && settings.stride >= 1, "window must be 1...224 and stride >= 1")
         let mode = Mode(rawValue: settings.mode) ?? .approximate
@@ -106,13 +102,16 @@ extension Occlusion {
             } else {
                 if incremental == nil {
                     incremental = Incremental(network: network, image: image, baseline: baseline,
-                                              fieldLimit: mode == .approximate ? settings.fieldLimit : nil)
+                                              changeThreshold: mode == .approximate ? settings.changeThreshold : nil,
+                                              score: score)
                     macs += network.multiplyAddsPerImage
                 }
                 result = incremental!.embeddings(patches: patches, batchSize: batchSize)
             }
             baseScore = score(result.base)
-            for (k, index) in indices.enumerated() { computed[index] = baseScore - score(result.embeddings[k]) }
+            for (k, index) in indices.enumerated() {
+                computed[index] = baseScore - score(result.embeddings[k]) - (result.scoreCorrections?[k] ?? 0)
+            }
             macs += result.multiplyAdds
         }
         if mode != .approximate || n < 5 {

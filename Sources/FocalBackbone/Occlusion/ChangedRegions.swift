@@ -1,0 +1,210 @@
+import FocalNumerics
+
+/// The changed activations of one layer for a batch of patches, and the
+/// operations incremental occlusion runs on them.
+extension Incremental {
+    /// Regions of one layer for a batch of patches, packed one after another
+    /// (each row-major, `channels` floats per position).
+    struct Regions {
+        var boxes: [GridBox]
+        var offsets: [Int]     // position offset of each box
+        var positions: Int
+
+        init(_ boxes: [GridBox]) {
+            self.boxes = boxes
+            offsets = []
+            var total = 0
+            for b in boxes { offsets.append(total); total += b.count }
+            positions = total
+        }
+    }
+
+    /// One layer's new activations for a batch of patches: dense over each
+    /// patch's box, and which positions count as changed (nil: all). The
+    /// others hold the recorded values.
+    struct Layer {
+        var regions: Regions
+        var values: [Float]
+        var changed: [Bool]?
+    }
+
+    /// The input of block `b` (16: of the head) with the positions that moved
+    /// less than the threshold set back to their recorded values, each patch's
+    /// box cut to the ones that moved, and the first-order score change of
+    /// what was set back added to `corrections`.
+    func pruned(_ layer: Layer, input b: Int, corrections: inout [Double]) -> Layer {
+        guard let threshold = changeThreshold else { return layer }
+        let c = network.channels(atInputOf: b), recorded = record.blockInputs[b]
+        let changed = Self.changed(layer, recorded: recorded, side: sides[b], channels: c, tolerance: threshold * inputScale[b])
+        if let g = gradient?.blockInputs[b] {
+            Self.addFirstOrder(layer, changed: changed, recorded: recorded, gradient: g, side: sides[b], channels: c, into: &corrections)
+        }
+        return Self.shrunk(layer, changed: changed, recorded: recorded, side: sides[b], channels: c)
+    }
+
+    /// Per position of `layer`: whether a channel differs from the record by more than `tolerance`.
+    static func changed(_ layer: Layer, recorded: [Float], side: Int, channels c: Int, tolerance: Float) -> [Bool] {
+        var out = [Bool](repeating: false, count: layer.regions.positions)
+        layer.values.withUnsafeBufferPointer { values in
+            recorded.withUnsafeBufferPointer { recorded in
+                for (p, box) in layer.regions.boxes.enumerated() {
+                    var k = layer.regions.offsets[p]
+                    for y in box.rows {
+                        for x in box.columns {
+                            let new = values.baseAddress! + k * c, old = recorded.baseAddress! + (y * side + x) * c
+                            var i = 0
+                            while i < c && abs(new[i] - old[i]) <= tolerance { i += 1 }
+                            out[k] = i < c
+                            k += 1
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Adds, per patch, gradient · (value − recorded) over the positions not flagged as changed.
+    static func addFirstOrder(_ layer: Layer, changed: [Bool], recorded: [Float], gradient: [Float], side: Int, channels c: Int,
+                              into corrections: inout [Double]) {
+        layer.values.withUnsafeBufferPointer { values in
+            recorded.withUnsafeBufferPointer { recorded in
+                gradient.withUnsafeBufferPointer { gradient in
+                    for (p, box) in layer.regions.boxes.enumerated() {
+                        var k = layer.regions.offsets[p], sum: Float = 0
+                        for y in box.rows {
+                            for x in box.columns {
+                                if !changed[k] {
+                                    let v = values.baseAddress! + k * c, r = (y * side + x) * c
+                                    let old = recorded.baseAddress! + r, g = gradient.baseAddress! + r
+                                    for i in 0..<c { sum += g[i] * (v[i] - old[i]) }
+                                }
+                                k += 1
+                            }
+                        }
+                        corrections[p] += Double(sum)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Each patch's box cut to the bounding box of its changed positions
+    /// (empty when none changed); inside it, the changed values are kept and
+    /// the others set back to `recorded`.
+    static func shrunk(_ layer: Layer, changed: [Bool], recorded: [Float], side: Int, channels c: Int) -> Layer {
+        let old = layer.regions
+        let boxes = old.boxes.enumerated().map { p, box -> GridBox in
+            var top = Int.max, bottom = Int.min, left = Int.max, right = Int.min
+            var k = old.offsets[p]
+            for y in box.rows {
+                for x in box.columns {
+                    if changed[k] { top = min(top, y); bottom = max(bottom, y); left = min(left, x); right = max(right, x) }
+                    k += 1
+                }
+            }
+            return top == Int.max ? GridBox(rows: 0..<0, columns: 0..<0) : GridBox(rows: top..<(bottom + 1), columns: left..<(right + 1))
+        }
+        let regions = Regions(boxes)
+        var values = scratch(regions.positions * c), flags = [Bool](repeating: false, count: regions.positions)
+        values.withUnsafeMutableBufferPointer { out in
+            layer.values.withUnsafeBufferPointer { new in
+                recorded.withUnsafeBufferPointer { recorded in
+                    for (p, box) in boxes.enumerated() where !box.isEmpty {
+                        let from = old.boxes[p]
+                        var k = regions.offsets[p]
+                        for y in box.rows {
+                            for x in box.columns {
+                                let q = old.offsets[p] + (y - from.rows.lowerBound) * from.columns.count + (x - from.columns.lowerBound)
+                                flags[k] = changed[q]
+                                let source = changed[q] ? new.baseAddress! + q * c : recorded.baseAddress! + (y * side + x) * c
+                                (out.baseAddress! + k * c).update(from: source, count: c)
+                                k += 1
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return Layer(regions: regions, values: values, changed: flags)
+    }
+
+    /// `layer`'s values through a 1×1 convolution: the changed positions
+    /// computed (one GEMM over all patches), the others copied from
+    /// `recorded`, the convolution's whole output for the unoccluded image,
+    /// or, without it, left unfilled for the caller to read from elsewhere.
+    /// Returns the output, dense like the input, and the rows computed.
+    func apply(_ convolution: PointwiseConvolution, to layer: Layer, recorded: [Float]?, side: Int,
+               workers: Int) -> ([Float], Int) {
+        let k = convolution.inputChannels, n = convolution.outputChannels
+        let positions = layer.regions.positions
+        var output = Self.scratch(positions * n)
+        guard let changed = layer.changed, changed.contains(false) else {
+            layer.values.withUnsafeBufferPointer { input in
+                output.withUnsafeMutableBufferPointer { convolution.apply(input: input.baseAddress!, rows: positions, output: $0.baseAddress!, workers: workers) }
+            }
+            return (output, positions)
+        }
+        let rows = changed.indices.filter { changed[$0] }
+        var packed = Self.scratch(rows.count * k), computed = Self.scratch(rows.count * n)
+        layer.values.withUnsafeBufferPointer { values in
+            packed.withUnsafeMutableBufferPointer { packed in
+                for (r, q) in rows.enumerated() { (packed.baseAddress! + r * k).update(from: values.baseAddress! + q * k, count: k) }
+            }
+        }
+        packed.withUnsafeBufferPointer { input in
+            computed.withUnsafeMutableBufferPointer { convolution.apply(input: input.baseAddress!, rows: rows.count, output: $0.baseAddress!, workers: workers) }
+        }
+        output.withUnsafeMutableBufferPointer { out in
+            computed.withUnsafeBufferPointer { computed in
+                for (r, q) in rows.enumerated() { (out.baseAddress! + q * n).update(from: computed.baseAddress! + r * n, count: n) }
+            }
+            guard let recorded else { return }
+            recorded.withUnsafeBufferPointer { recorded in
+                for (p, box) in layer.regions.boxes.enumerated() {
+                    var q = layer.regions.offsets[p]
+                    for y in box.rows {
+                        for x in box.columns {
+                            if !changed[q] { (out.baseAddress! + q * n).update(from: recorded.baseAddress! + (y * side + x) * n, count: n) }
+                            q += 1
+                        }
+                    }
+                }
+            }
+        }
+        return (output, rows.count)
+    }
+
+    /// The activations over `tile` (row-major): recorded values, overlaid with
+    /// the changed ones where `changedBox` covers them, except at positions
+    /// whose flag (in `flags.0`, from `flags.1` on for this box) is unset.
+    func gather(tile: GridBox, side: Int, channels c: Int, recorded: UnsafePointer<Float>,
+                changed: UnsafePointer<Float>, changedBox: GridBox, flags: ([Bool], Int)? = nil) -> [Float] {
+        var out = Self.scratch(tile.count * c)
+        out.withUnsafeMutableBufferPointer { o in
+            var k = 0
+            for y in tile.rows {
+                for x in tile.columns {
+                    var src = recorded + (y * side + x) * c
+                    if changedBox.contains(y, x) {
+                        let q = (y - changedBox.rows.lowerBound) * changedBox.columns.count + (x - changedBox.columns.lowerBound)
+                        if flags.map({ $0.0[$0.1 + q] }) ?? true { src = changed + q * c }
+                    }
+                    (o.baseAddress! + k * c).update(from: src, count: c)
+                    k += 1
+                }
+            }
+        }
+        return out
+    }
+
+    func gather(tile: GridBox, side: Int, channels c: Int, recorded: [Float], changed: [Float],
+                changedOffset: Int, changedBox: GridBox) -> [Float] {
+        recorded.withUnsafeBufferPointer { r in
+            changed.withUnsafeBufferPointer { ch in
+                gather(tile: tile, side: side, channels: c, recorded: r.baseAddress!,
+                       changed: ch.baseAddress! + changedOffset, changedBox: changedBox)
+            }
+        }
+    }
+}
