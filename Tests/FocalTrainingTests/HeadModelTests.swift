@@ -33,6 +33,22 @@ final class HeadModelTests: XCTestCase {
         }
     }
 
+    /// The raw-feature coefficients give the decision function's logits
+    /// without standardising: w/scale · x + (b − Σ w·mean/scale).
+    func testLogitCoefficientsReproduceTheDecisionFunction() throws {
+        let model = try fitted()
+        let (x, _) = CrossValidationTests.data(seed: 7)
+        let logits = model.decisionFunction(x), k = model.concepts.count
+        for c in 0..<k {
+            let (w, b) = model.logitCoefficients(concept: c)
+            for i in 0..<x.rows {
+                var z = b
+                for j in 0..<x.columns { z += w[j] * Double(x.values[i * x.columns + j]) }
+                XCTAssertEqual(z, logits[i * k + c], accuracy: 1e-3 * max(1, abs(z)))
+            }
+        }
+    }
+
     func testUndefinedMetricsSurviveTheFile() throws {
         var model = try fitted()
         model.crossValidation?.concepts[0].rocAUC = .nan

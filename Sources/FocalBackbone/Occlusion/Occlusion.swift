@@ -10,8 +10,10 @@ import Foundation
 /// Krypton, Nakandala et al., SIGMOD 2019), batched across patches: the same
 /// numbers for fewer multiply-adds (1/1.7 at window 32, stride 16, because
 /// depthwise receptive fields grow fast). `.approximate` (see `OcclusionMap`)
-/// computes fewer patches: a coarse grid, then the fine windows where the
-/// score moves most.
+/// computes fewer patches (a coarse grid, then the fine windows where the
+/// score moves most), and in the 14×14 and 7×7 layers recomputes only the
+/// positions a patch moved by more than a threshold, putting the rest back
+/// to first order through the score's gradient.
 public struct Occlusion {
     public enum Mode: String, Equatable, Sendable, CaseIterable {
         case naive
