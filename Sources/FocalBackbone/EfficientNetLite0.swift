@@ -32,6 +32,7 @@ public final class EfficientNetLite0: Sendable {
         // Focal splits the work between its own workers, each calling OpenBLAS
         // single-threaded (see PointwiseConvolution.apply).
         BLAS.threads = 1
+        HeapTuning.keepLargeBlocks()
         let stemWeights = try weights.floats("_conv_stem.weight", shape: [32, 3, 3, 3])
         // OIHW → rows in im2col order ((ky·3 + kx)·3 + ci).
         var stemRows = [Float](repeating: 0, count: 32 * 27)
