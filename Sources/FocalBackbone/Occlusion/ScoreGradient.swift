@@ -21,62 +21,87 @@ struct ScoreGradient {
         blockInputs = [[Float]](repeating: [], count: 17)
         depthwise = [[Float]](repeating: [], count: 16)
         // Head: the pooled mean of ReLU6(H·x + b); ReLU6 passes the gradient where it did not clamp.
-        var g = [Float](repeating: 0, count: last * hc)
-        for q in 0..<last {
-            for c in 0..<hc where record.headOutput[q * hc + c] > 0 && record.headOutput[q * hc + c] < 6 {
-                g[q * hc + c] = w[c] / Float(last)
-            }
-        }
-        blockInputs[16] = Self.backThrough(network.head, g, rows: last)
+        let pooled = (0..<(last * hc)).map { w[$0 % hc] / Float(last) }
+        blockInputs[16] = Self.backThrough(network.head, Self.passed(pooled, by: record.headOutput), rows: last, workers: network.workers)
         for block in network.blocks[lowest...].reversed() {
             let spec = block.spec, b = spec.index, e = spec.expandedChannels
             let side = sides[b], outSide = sides[b + 1]
             let out = blockInputs[b + 1]
             // Project (linear), then the depthwise ReLU6.
-            let dwGradient = Self.backThrough(block.project, out, rows: outSide * outSide)
+            let dwGradient = Self.backThrough(block.project, out, rows: outSide * outSide, workers: network.workers)
             depthwise[b] = dwGradient
-            var pre = dwGradient
-            let recorded = record.depthwise[b]
-            for i in pre.indices where !(recorded[i] > 0 && recorded[i] < 6) { pre[i] = 0 }
+            let pre = Self.passed(dwGradient, by: record.depthwise[b])
             // The depthwise convolution, transposed: each input gathers what its outputs read from it.
             let k = spec.kernel, s = spec.stride
             let padding = SamePadding(input: side, kernel: k, stride: s)
             var input = [Float](repeating: 0, count: side * side * e)
-            let weights = block.depthwise.weights
-            for oy in 0..<outSide {
-                for ox in 0..<outSide {
-                    let o = (oy * outSide + ox) * e
-                    for ky in 0..<k {
-                        let iy = oy * s - padding.before + ky
-                        guard iy >= 0 && iy < side else { continue }
-                        for kx in 0..<k {
-                            let ix = ox * s - padding.before + kx
-                            guard ix >= 0 && ix < side else { continue }
-                            let i = (iy * side + ix) * e, t = (ky * k + kx) * e
-                            for c in 0..<e { input[i + c] += weights[t + c] * pre[o + c] }
+            // Split by channels between the workers: each input gathers from several outputs.
+            input.withUnsafeMutableBufferPointer { input in
+                block.depthwise.weights.withUnsafeBufferPointer { weights in
+                    pre.withUnsafeBufferPointer { pre in
+                        let input = input.baseAddress!, weights = weights.baseAddress!, pre = pre.baseAddress!
+                        parallelChunks(e / 16, workers: network.workers) { part in
+                            let first = part.lowerBound * 16, count = part.count * 16
+                            for oy in 0..<outSide {
+                                for ox in 0..<outSide {
+                                    let o = pre + (oy * outSide + ox) * e + first
+                                    for ky in 0..<k {
+                                        let iy = oy * s - padding.before + ky
+                                        guard iy >= 0 && iy < side else { continue }
+                                        for kx in 0..<k {
+                                            let ix = ox * s - padding.before + kx
+                                            guard ix >= 0 && ix < side else { continue }
+                                            Self.addProduct(weights + (ky * k + kx) * e + first, o,
+                                                            into: input + (iy * side + ix) * e + first, count: count)
+                                        }
+                                    }
+                                }
+                            }
                         }
                     }
                 }
             }
             // The expansion's ReLU6, applied as the depthwise layer reads, then the expansion.
-            let expanded = record.expanded[b]
-            for i in input.indices where !(expanded[i] > 0 && expanded[i] < 6) { input[i] = 0 }
-            var g = block.expand.map { Self.backThrough($0, input, rows: side * side) } ?? input
+            input = Self.passed(input, by: record.expanded[b])
+            var g = block.expand.map { Self.backThrough($0, input, rows: side * side, workers: network.workers) } ?? input
             if spec.hasResidual { for i in g.indices { g[i] += out[i] } }
             blockInputs[b] = g
         }
     }
 
+    /// The gradient through ReLU6, given its input or output: passed where it did not clamp.
+    static func passed(_ gradient: [Float], by activation: [Float]) -> [Float] {
+        zip(gradient, activation).map { $1 > 0 && $1 < 6 ? $0 : 0 }
+    }
+
+    /// into[c] += a[c] · b[c], 16 lanes at a time (every expanded width is a multiple of 16).
+    @inline(__always)
+    static func addProduct(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, count: Int) {
+        var c = 0
+        while c + 16 <= count {
+            let x = UnsafeRawPointer(a + c).loadUnaligned(as: SIMD16<Float>.self)
+            let y = UnsafeRawPointer(b + c).loadUnaligned(as: SIMD16<Float>.self)
+            let z = UnsafeRawPointer(out + c).loadUnaligned(as: SIMD16<Float>.self)
+            UnsafeMutableRawPointer(out + c).storeBytes(of: z + x * y, as: SIMD16<Float>.self)
+            c += 16
+        }
+        while c < count { out[c] += a[c] * b[c]; c += 1 }
+    }
+
     /// The gradient at a 1×1 convolution's input from the one at its output
-    /// (after any activation has been accounted for): rows × out times out × in.
-    static func backThrough(_ convolution: PointwiseConvolution, _ gradient: [Float], rows: Int) -> [Float] {
-        var input = [Float](repeating: 0, count: rows * convolution.inputChannels)
+    /// (after any activation has been accounted for): rows × out times out × in,
+    /// the rows split between `workers`.
+    static func backThrough(_ convolution: PointwiseConvolution, _ gradient: [Float], rows: Int, workers: Int) -> [Float] {
+        let n = convolution.inputChannels, k = convolution.outputChannels
+        var input = [Float](repeating: 0, count: rows * n)
         gradient.withUnsafeBufferPointer { g in
             convolution.weights.withUnsafeBufferPointer { w in
                 input.withUnsafeMutableBufferPointer { out in
-                    BLAS.gemm(m: rows, n: convolution.inputChannels, k: convolution.outputChannels,
-                              a: g.baseAddress!, lda: convolution.outputChannels,
-                              b: w.baseAddress!, ldb: convolution.inputChannels, c: out.baseAddress!, ldc: convolution.inputChannels)
+                    let g = g.baseAddress!, w = w.baseAddress!, out = out.baseAddress!
+                    parallelChunks(rows, workers: workers) { part in
+                        BLAS.gemm(m: part.count, n: n, k: k, a: g + part.lowerBound * k, lda: k,
+                                  b: w, ldb: n, c: out + part.lowerBound * n, ldc: n)
+                    }
                 }
             }
         }
