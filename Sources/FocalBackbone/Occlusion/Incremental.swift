@@ -87,15 +87,19 @@ struct Incremental {
         }
         record = Record(blockInputs: inputs, expanded: expanded, depthwise: depthwise, headOutput: head)
         base = embedding
-        func rms(_ v: [Float]) -> Float { v.isEmpty ? 0 : (v.reduce(0) { $0 + $1 * $1 } / Float(v.count)).squareRoot() }
+        // Only the thresholded layers need a scale.
+        func rms(_ b: Int, _ v: [Float]) -> Float {
+            guard b >= Self.thresholdedFrom, !v.isEmpty else { return 0 }
+            return (v.reduce(0) { $0 + $1 * $1 } / Float(v.count)).squareRoot()
+        }
         if thresholded {
             projected = network.blocks.map { block in
                 let b = block.spec.index
                 guard b >= Self.thresholdedFrom else { return [] }
                 return block.spec.hasResidual ? zip(inputs[b + 1], inputs[b]).map { $0 - $1 } : inputs[b + 1]
             }
-            inputScale = inputs.map(rms)
-            depthwiseScale = depthwise.map(rms)
+            inputScale = inputs.indices.map { rms($0, inputs[$0]) }
+            depthwiseScale = depthwise.indices.map { rms($0, depthwise[$0]) }
         } else {
             projected = []
             inputScale = []
