@@ -95,4 +95,27 @@ final class OcclusionTests: XCTestCase {
             XCTAssertLessThan(zip(e, c).map { abs($0 - $1) }.max()!, moved)
         }
     }
+
+    /// A patch filled with what is already there changes nothing: its regions
+    /// shrink to empty boxes part-way, and its embedding is the image's own,
+    /// beside a patch that does change, in one batch, on one lane and on two.
+    func testPatchesThatChangeNothingGiveTheImagesEmbedding() throws {
+        let (occlusion, image, _) = try setUpNetwork()
+        var baseline = image
+        for y in 0..<32 { for x in 0..<32 { for c in 0..<3 { baseline[(y * 224 + x) * 3 + c] = 0 } } }
+        let patches = [GridBox(rows: 96..<128, columns: 96..<128), GridBox(rows: 0..<32, columns: 0..<32),
+                       GridBox(rows: 160..<192, columns: 32..<64)]
+        let score = ReferenceVectorTests.backbone.network.imageNetScore(class: 282)
+        let exact = Incremental(network: occlusion.network, image: image, baseline: baseline).embeddings(patches: patches, batchSize: 3)
+        for batchSize in [3, 1] {
+            let result = Incremental(network: occlusion.network, image: image, baseline: baseline, changeThreshold: 0.1, score: score)
+                .embeddings(patches: patches, batchSize: batchSize)
+            for p in [0, 2] {
+                XCTAssertEqual(result.embeddings[p], result.base, "patch \(p)")
+                XCTAssertEqual(result.scoreCorrections![p], 0, accuracy: 1e-5)  // rounding: GEMMs over fewer rows
+            }
+            XCTAssertGreaterThan(zip(result.embeddings[1], result.base).map { abs($0 - $1) }.max()!, 0.01)
+            XCTAssertEqual(score(result.embeddings[1]) + result.scoreCorrections![1], score(exact.embeddings[1]), accuracy: 0.05)
+        }
+    }
 }

@@ -49,7 +49,7 @@ final class ScoreGradientTests: XCTestCase {
     }
 
     /// g·δ against (score(x + δ) − score(x − δ)) / 2 over a 3×3 patch of
-    /// positions, at 14×14 blocks, 7×7 blocks and the head's input.
+    /// positions, at the last 28×28 layer, 14×14 and 7×7 ones and the head's input.
     func testBlockInputGradientsMatchCentralDifferences() {
         let incremental = Incremental(network: Self.network, image: Self.image, baseline: Self.image,
                                       changeThreshold: 0.1, score: Self.score)

@@ -20,8 +20,9 @@ extension Incremental {
     }
 
     /// One layer's new activations for a batch of patches: dense over each
-    /// patch's box, and which positions count as changed (nil: all). The
-    /// others hold the recorded values.
+    /// patch's box, and which positions count as changed (nil: all). After
+    /// `pruned` the others hold the recorded values; a depthwise output keeps
+    /// its new values there, for `addFirstOrder`.
     struct Layer {
         var regions: Regions
         var values: [Float]
@@ -71,18 +72,20 @@ extension Incremental {
             recorded.withUnsafeBufferPointer { recorded in
                 gradient.withUnsafeBufferPointer { gradient in
                     for (p, box) in layer.regions.boxes.enumerated() {
-                        var k = layer.regions.offsets[p], sum: Float = 0
+                        var k = layer.regions.offsets[p], sum = 0.0
                         for y in box.rows {
                             for x in box.columns {
                                 if !changed[k] {
                                     let v = values.baseAddress! + k * c, r = (y * side + x) * c
                                     let old = recorded.baseAddress! + r, g = gradient.baseAddress! + r
-                                    for i in 0..<c { sum += g[i] * (v[i] - old[i]) }
+                                    var position: Float = 0
+                                    for i in 0..<c { position += g[i] * (v[i] - old[i]) }
+                                    sum += Double(position)
                                 }
                                 k += 1
                             }
                         }
-                        corrections[p] += Double(sum)
+                        corrections[p] += sum
                     }
                 }
             }
@@ -135,7 +138,7 @@ extension Incremental {
     /// or, without it, left unfilled for the caller to read from elsewhere.
     /// Returns the output, dense like the input, and the rows computed.
     func apply(_ convolution: PointwiseConvolution, to layer: Layer, recorded: [Float]?, side: Int,
-               workers: Int) -> ([Float], Int) {
+               workers: Int) -> (output: [Float], rows: Int) {
         let k = convolution.inputChannels, n = convolution.outputChannels
         let positions = layer.regions.positions
         var output = Self.scratch(positions * n)

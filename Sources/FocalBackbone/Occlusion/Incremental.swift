@@ -18,9 +18,9 @@ struct Incremental {
     /// Krypton's projective-field threshold). With a score, what is left out is
     /// put back to first order (`ScoreGradient`). nil computes every change: exact.
     let changeThreshold: Float?
-    /// The first block whose input and depthwise output are thresholded: the
-    /// 14×14 stage. Before it a patch's region is small, and recomputing it
-    /// whole costs little.
+    /// The first block whose input and depthwise output are thresholded: block
+    /// 5 reads the last 28×28 layer and writes the first 14×14 one. Before it
+    /// a patch's region is small, and recomputing it whole costs little.
     static let thresholdedFrom = 5
 
     /// The stem as a GEMM over im2col rows ((ky·3 + kx)·3 + ci): a patch's
@@ -121,16 +121,18 @@ struct Incremental {
         var parts = [(embeddings: [[Float]], corrections: [Double], macs: Int)](repeating: ([], [], 0), count: lanes)
         parts.withUnsafeMutableBufferPointer { results in
             let results = results.baseAddress!
-            parallelShares(lanes, lanes: lanes) { lane, _ in
-                let share = Array(Swift.stride(from: lane, to: patches.count, by: lanes).map { patches[$0] })
-                var all: [[Float]] = [], corrections: [Double] = [], macs = 0
-                for start in Swift.stride(from: 0, to: share.count, by: batchSize) {
-                    let batch = run(Array(share[start..<min(share.count, start + batchSize)]), workers: lanes > 1 ? 1 : network.workers)
-                    all += batch.embeddings
-                    corrections += batch.corrections
-                    macs += batch.macs
+            parallelChunks(lanes, workers: lanes) { chunk in
+                for lane in chunk {
+                    let share = Array(Swift.stride(from: lane, to: patches.count, by: lanes).map { patches[$0] })
+                    var all: [[Float]] = [], corrections: [Double] = [], macs = 0
+                    for start in Swift.stride(from: 0, to: share.count, by: batchSize) {
+                        let batch = run(Array(share[start..<min(share.count, start + batchSize)]), workers: lanes > 1 ? 1 : network.workers)
+                        all += batch.embeddings
+                        corrections += batch.corrections
+                        macs += batch.macs
+                    }
+                    results[lane] = (all, corrections, macs)
                 }
-                results[lane] = (all, corrections, macs)
             }
         }
         var embeddings: [[Float]] = [], corrections: [Double] = []

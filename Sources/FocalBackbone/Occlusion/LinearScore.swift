@@ -2,8 +2,8 @@
 /// logit, or a concept head's log-odds. Occlusion measures how much it drops;
 /// approximate occlusion also uses its gradient, which is `weights`.
 public struct LinearScore: Sendable {
-    public var weights: [Double]
-    public var bias: Double
+    public let weights: [Double]
+    public let bias: Double
 
     public init(weights: [Double], bias: Double) {
         precondition(weights.count == EfficientNetLite0.embeddingSize, "a score takes \(EfficientNetLite0.embeddingSize) weights")

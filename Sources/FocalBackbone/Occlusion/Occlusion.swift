@@ -11,7 +11,7 @@ import Foundation
 /// numbers for fewer multiply-adds (1/1.7 at window 32, stride 16, because
 /// depthwise receptive fields grow fast). `.approximate` (see `OcclusionMap`)
 /// computes fewer patches (a coarse grid, then the fine windows where the
-/// score moves most), and in the 14×14 and 7×7 layers recomputes only the
+/// score moves most), and from the last 28×28 layer on recomputes only the
 /// positions a patch moved by more than a threshold, putting the rest back
 /// to first order through the score's gradient.
 public struct Occlusion {
@@ -47,7 +47,8 @@ public struct Occlusion {
 
     /// `image` and `baseline` are normalised 224×224×3 inputs; each patch is
     /// filled from `baseline`. (`.approximate` computes the patches it is given
-    /// exactly; its saving is in choosing fewer, in `OcclusionMap`.)
+    /// exactly; its savings, fewer patches and the change threshold, are in
+    /// `OcclusionMap.map`, which has the score the threshold needs.)
     public func embeddings(image: [Float], baseline: [Float], patches: [Patch], mode: Mode) -> Result {
         precondition(image.count == Architecture.inputSize * Architecture.inputSize * 3 && baseline.count == image.count,
                      "occlusion takes normalised 224x224x3 inputs")

@@ -15,6 +15,7 @@ struct ScoreGradient {
     var depthwise: [[Float]]
 
     init(network: EfficientNetLite0, record: Incremental.Record, score: LinearScore, lowest: Int) {
+        precondition(lowest >= Incremental.thresholdedFrom, "the record keeps depthwise outputs from block \(Incremental.thresholdedFrom) on")
         let w = score.weights.map { Float($0) }
         let sides = EfficientNetLite0.inputSides
         let hc = Architecture.headChannels, last = sides[16] * sides[16]
@@ -25,6 +26,7 @@ struct ScoreGradient {
         blockInputs[16] = Self.backThrough(network.head, Self.passed(pooled, by: record.headOutput), rows: last, workers: network.workers)
         for block in network.blocks[lowest...].reversed() {
             let spec = block.spec, b = spec.index, e = spec.expandedChannels
+            precondition(e % 16 == 0, "the transposed depthwise loop takes channels 16 at a time")
             let side = sides[b], outSide = sides[b + 1]
             let out = blockInputs[b + 1]
             // Project (linear), then the depthwise ReLU6.
