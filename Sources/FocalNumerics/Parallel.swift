@@ -6,7 +6,7 @@ import Synchronization
 /// Chunks (not single indices) keep each worker on neighbouring rows of an image,
 /// which is where the memory it reads already sits in its cache.
 public func parallelChunks(_ count: Int, workers: Int, _ body: (Range<Int>) -> Void) {
-    let workers = max(1, min(workers, count, WorkerPool.shared.threads + 1))
+    let workers = laneCount(count, workers: workers)
     if workers == 1 {
         body(0..<count)
         return
@@ -17,8 +17,8 @@ public func parallelChunks(_ count: Int, workers: Int, _ body: (Range<Int>) -> V
     }
 }
 
-/// How many workers `parallelShares` gives `count` items: at most `workers`,
-/// the pool's threads plus the caller, and `count`; at least one.
+/// How many workers `count` items get: at most `workers`, the pool's threads
+/// plus the caller, and `count`; at least one.
 public func laneCount(_ count: Int, workers: Int) -> Int {
     max(1, min(workers, count, WorkerPool.shared.threads + 1))
 }
@@ -27,8 +27,14 @@ public func laneCount(_ count: Int, workers: Int) -> Int {
 /// for each at once: for work where each worker keeps its own scratch memory
 /// (indexed by `lane`) and runs its share single-threaded.
 public func parallelShares(_ count: Int, lanes: Int, _ body: (_ lane: Int, _ share: Range<Int>) -> Void) {
+    parallelLanes(lanes) { lane in body(lane, (count * lane / lanes)..<(count * (lane + 1) / lanes)) }
+}
+
+/// Runs `body(lane)` for each of `lanes` lanes at once, for callers that deal
+/// out their own work by lane.
+public func parallelLanes(_ lanes: Int, _ body: (_ lane: Int) -> Void) {
     parallelChunks(lanes, workers: lanes) { chunk in
-        for lane in chunk { body(lane, (count * lane / lanes)..<(count * (lane + 1) / lanes)) }
+        for lane in chunk { body(lane) }
     }
 }
 

@@ -2,13 +2,13 @@
 /// 16 neighbouring channels side by side, which is what these move at once.
 public typealias Float16Lanes = SIMD16<Float>
 
-@inline(__always) @usableFromInline
-func load16(_ p: UnsafePointer<Float>) -> Float16Lanes {
+@inlinable @inline(__always)
+public func load16(_ p: UnsafePointer<Float>) -> Float16Lanes {
     UnsafeRawPointer(p).loadUnaligned(as: Float16Lanes.self)
 }
 
-@inline(__always) @usableFromInline
-func store16(_ v: Float16Lanes, _ p: UnsafeMutablePointer<Float>) {
+@inlinable @inline(__always)
+public func store16(_ v: Float16Lanes, _ p: UnsafeMutablePointer<Float>) {
     UnsafeMutableRawPointer(p).storeBytes(of: v, as: Float16Lanes.self)
 }
 

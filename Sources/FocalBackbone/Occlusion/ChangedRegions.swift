@@ -17,6 +17,18 @@ extension Incremental {
             for b in boxes { offsets.append(total); total += b.count }
             positions = total
         }
+
+        /// `body(patch, k, y, x)` for every position of every box, row by row:
+        /// `k` counts positions across the packed boxes, (y, x) is in the layer.
+        @inline(__always)
+        func forEachPosition(_ body: (_ patch: Int, _ k: Int, _ y: Int, _ x: Int) -> Void) {
+            for (p, box) in boxes.enumerated() {
+                var k = offsets[p]
+                for y in box.rows {
+                    for x in box.columns { body(p, k, y, x); k += 1 }
+                }
+            }
+        }
     }
 
     /// One layer's new activations for a batch of patches: dense over each
@@ -34,13 +46,22 @@ extension Incremental {
     /// box cut to the ones that moved, and the first-order score change of
     /// what was set back added to `corrections`.
     func pruned(_ layer: Layer, input b: Int, corrections: inout [Double]) -> Layer {
-        guard let threshold = changeThreshold else { return layer }
         let c = network.channels(atInputOf: b), recorded = record.blockInputs[b]
-        let changed = Self.changed(layer, recorded: recorded, side: sides[b], channels: c, tolerance: threshold * inputScale[b])
-        if let g = gradient?.blockInputs[b] {
-            Self.addFirstOrder(layer, changed: changed, recorded: recorded, gradient: g, side: sides[b], channels: c, into: &corrections)
-        }
+        let changed = flagged(layer, recorded: recorded, scale: inputScale[b], gradient: gradient?.blockInputs[b],
+                              side: sides[b], channels: c, corrections: &corrections)
         return Self.shrunk(layer, changed: changed, recorded: recorded, side: sides[b], channels: c)
+    }
+
+    /// Per position of `layer`: whether a channel moved from the record by
+    /// more than the threshold times `scale`. With a gradient, the first-order
+    /// score change of the positions that did not is added to `corrections`.
+    func flagged(_ layer: Layer, recorded: [Float], scale: Float, gradient: [Float]?, side: Int, channels c: Int,
+                 corrections: inout [Double]) -> [Bool] {
+        let changed = Self.changed(layer, recorded: recorded, side: side, channels: c, tolerance: changeThreshold! * scale)
+        if let gradient {
+            Self.addFirstOrder(layer, changed: changed, recorded: recorded, gradient: gradient, side: side, channels: c, into: &corrections)
+        }
+        return changed
     }
 
     /// Per position of `layer`: whether a channel differs from the record by more than `tolerance`.
@@ -48,17 +69,11 @@ extension Incremental {
         var out = [Bool](repeating: false, count: layer.regions.positions)
         layer.values.withUnsafeBufferPointer { values in
             recorded.withUnsafeBufferPointer { recorded in
-                for (p, box) in layer.regions.boxes.enumerated() {
-                    var k = layer.regions.offsets[p]
-                    for y in box.rows {
-                        for x in box.columns {
-                            let new = values.baseAddress! + k * c, old = recorded.baseAddress! + (y * side + x) * c
-                            var i = 0
-                            while i < c && abs(new[i] - old[i]) <= tolerance { i += 1 }
-                            out[k] = i < c
-                            k += 1
-                        }
-                    }
+                layer.regions.forEachPosition { _, k, y, x in
+                    let new = values.baseAddress! + k * c, old = recorded.baseAddress! + (y * side + x) * c
+                    var i = 0
+                    while i < c && abs(new[i] - old[i]) <= tolerance { i += 1 }
+                    out[k] = i < c
                 }
             }
         }
@@ -71,21 +86,13 @@ extension Incremental {
         layer.values.withUnsafeBufferPointer { values in
             recorded.withUnsafeBufferPointer { recorded in
                 gradient.withUnsafeBufferPointer { gradient in
-                    for (p, box) in layer.regions.boxes.enumerated() {
-                        var k = layer.regions.offsets[p], sum = 0.0
-                        for y in box.rows {
-                            for x in box.columns {
-                                if !changed[k] {
-                                    let v = values.baseAddress! + k * c, r = (y * side + x) * c
-                                    let old = recorded.baseAddress! + r, g = gradient.baseAddress! + r
-                                    var position: Float = 0
-                                    for i in 0..<c { position += g[i] * (v[i] - old[i]) }
-                                    sum += Double(position)
-                                }
-                                k += 1
-                            }
-                        }
-                        corrections[p] += sum
+                    layer.regions.forEachPosition { p, k, y, x in
+                        guard !changed[k] else { return }
+                        let v = values.baseAddress! + k * c, r = (y * side + x) * c
+                        let old = recorded.baseAddress! + r, g = gradient.baseAddress! + r
+                        var position: Float = 0
+                        for i in 0..<c { position += g[i] * (v[i] - old[i]) }
+                        corrections[p] += Double(position)
                     }
                 }
             }
@@ -97,34 +104,26 @@ extension Incremental {
     /// the others set back to `recorded`.
     static func shrunk(_ layer: Layer, changed: [Bool], recorded: [Float], side: Int, channels c: Int) -> Layer {
         let old = layer.regions
-        let boxes = old.boxes.enumerated().map { p, box -> GridBox in
-            var top = Int.max, bottom = Int.min, left = Int.max, right = Int.min
-            var k = old.offsets[p]
-            for y in box.rows {
-                for x in box.columns {
-                    if changed[k] { top = min(top, y); bottom = max(bottom, y); left = min(left, x); right = max(right, x) }
-                    k += 1
-                }
-            }
-            return top == Int.max ? GridBox(rows: 0..<0, columns: 0..<0) : GridBox(rows: top..<(bottom + 1), columns: left..<(right + 1))
+        var top = [Int](repeating: .max, count: old.boxes.count), bottom = [Int](repeating: .min, count: old.boxes.count)
+        var left = top, right = bottom
+        old.forEachPosition { p, k, y, x in
+            guard changed[k] else { return }
+            top[p] = min(top[p], y); bottom[p] = max(bottom[p], y); left[p] = min(left[p], x); right[p] = max(right[p], x)
+        }
+        let boxes = old.boxes.indices.map { p in
+            top[p] == .max ? GridBox(rows: 0..<0, columns: 0..<0) : GridBox(rows: top[p]..<(bottom[p] + 1), columns: left[p]..<(right[p] + 1))
         }
         let regions = Regions(boxes)
         var values = scratch(regions.positions * c), flags = [Bool](repeating: false, count: regions.positions)
         values.withUnsafeMutableBufferPointer { out in
             layer.values.withUnsafeBufferPointer { new in
                 recorded.withUnsafeBufferPointer { recorded in
-                    for (p, box) in boxes.enumerated() where !box.isEmpty {
+                    regions.forEachPosition { p, k, y, x in
                         let from = old.boxes[p]
-                        var k = regions.offsets[p]
-                        for y in box.rows {
-                            for x in box.columns {
-                                let q = old.offsets[p] + (y - from.rows.lowerBound) * from.columns.count + (x - from.columns.lowerBound)
-                                flags[k] = changed[q]
-                                let source = changed[q] ? new.baseAddress! + q * c : recorded.baseAddress! + (y * side + x) * c
-                                (out.baseAddress! + k * c).update(from: source, count: c)
-                                k += 1
-                            }
-                        }
+                        let q = old.offsets[p] + (y - from.rows.lowerBound) * from.columns.count + (x - from.columns.lowerBound)
+                        flags[k] = changed[q]
+                        let source = changed[q] ? new.baseAddress! + q * c : recorded.baseAddress! + (y * side + x) * c
+                        (out.baseAddress! + k * c).update(from: source, count: c)
                     }
                 }
             }
@@ -164,14 +163,8 @@ extension Incremental {
             }
             guard let recorded else { return }
             recorded.withUnsafeBufferPointer { recorded in
-                for (p, box) in layer.regions.boxes.enumerated() {
-                    var q = layer.regions.offsets[p]
-                    for y in box.rows {
-                        for x in box.columns {
-                            if !changed[q] { (out.baseAddress! + q * n).update(from: recorded.baseAddress! + (y * side + x) * n, count: n) }
-                            q += 1
-                        }
-                    }
+                layer.regions.forEachPosition { _, q, y, x in
+                    if !changed[q] { (out.baseAddress! + q * n).update(from: recorded.baseAddress! + (y * side + x) * n, count: n) }
                 }
             }
         }

@@ -106,7 +106,7 @@ struct Incremental {
             depthwiseScale = []
         }
         if thresholded, let score {
-            gradient = ScoreGradient(network: network, record: record, score: score, lowest: Self.thresholdedFrom)
+            gradient = ScoreGradient(network: network, record: record, score: score)
         } else {
             gradient = nil
         }
@@ -121,18 +121,16 @@ struct Incremental {
         var parts = [(embeddings: [[Float]], corrections: [Double], macs: Int)](repeating: ([], [], 0), count: lanes)
         parts.withUnsafeMutableBufferPointer { results in
             let results = results.baseAddress!
-            parallelChunks(lanes, workers: lanes) { chunk in
-                for lane in chunk {
-                    let share = Array(Swift.stride(from: lane, to: patches.count, by: lanes).map { patches[$0] })
-                    var all: [[Float]] = [], corrections: [Double] = [], macs = 0
-                    for start in Swift.stride(from: 0, to: share.count, by: batchSize) {
-                        let batch = run(Array(share[start..<min(share.count, start + batchSize)]), workers: lanes > 1 ? 1 : network.workers)
-                        all += batch.embeddings
-                        corrections += batch.corrections
-                        macs += batch.macs
-                    }
-                    results[lane] = (all, corrections, macs)
+            parallelLanes(lanes) { lane in
+                let share = Array(Swift.stride(from: lane, to: patches.count, by: lanes).map { patches[$0] })
+                var all: [[Float]] = [], corrections: [Double] = [], macs = 0
+                for start in Swift.stride(from: 0, to: share.count, by: batchSize) {
+                    let batch = run(Array(share[start..<min(share.count, start + batchSize)]), workers: lanes > 1 ? 1 : network.workers)
+                    all += batch.embeddings
+                    corrections += batch.corrections
+                    macs += batch.macs
                 }
+                results[lane] = (all, corrections, macs)
             }
         }
         var embeddings: [[Float]] = [], corrections: [Double] = []
@@ -209,14 +207,10 @@ struct Incremental {
             // Project (1×1) the depthwise outputs that changed, then the residual
             // from the record overlaid with the change.
             var depthwiseLayer = Layer(regions: next, values: dw, changed: nil)
-            if let threshold = changeThreshold, thresholded {
-                let changed = Self.changed(depthwiseLayer, recorded: record.depthwise[b], side: outSide, channels: e,
-                                           tolerance: threshold * depthwiseScale[b])
-                depthwiseLayer.changed = changed
-                if let g = gradient?.depthwise[b] {
-                    Self.addFirstOrder(depthwiseLayer, changed: changed, recorded: record.depthwise[b], gradient: g,
-                                       side: outSide, channels: e, into: &corrections)
-                }
+            if thresholded {
+                depthwiseLayer.changed = flagged(depthwiseLayer, recorded: record.depthwise[b], scale: depthwiseScale[b],
+                                                 gradient: gradient?.depthwise[b], side: outSide, channels: e,
+                                                 corrections: &corrections)
             }
             var (projectedNew, rows) = apply(block.project, to: depthwiseLayer, recorded: thresholded ? projected[b] : nil,
                                              side: outSide, workers: workers)
@@ -238,22 +232,13 @@ struct Incremental {
         let positions = sides[16] * sides[16], hc = Architecture.headChannels
         let (head, rows) = apply(network.head, to: layer, recorded: nil, side: sides[16], workers: workers)
         macs += rows * 320 * hc
-        var embeddings: [[Float]] = []
-        let regions = layer.regions
-        for (p, box) in regions.boxes.enumerated() {
-            var sum = [Double](repeating: 0, count: hc)
-            var k = regions.offsets[p]
-            for y in box.rows {
-                for xx in box.columns {
-                    if layer.changed?[k] ?? true {
-                        let recorded = (y * sides[16] + xx) * hc
-                        for c in 0..<hc { sum[c] += Double(head[k * hc + c]) - Double(record.headOutput[recorded + c]) }
-                    }
-                    k += 1
-                }
-            }
-            embeddings.append((0..<hc).map { base[$0] + Float(sum[$0] / Double(positions)) })
+        var sums = [Double](repeating: 0, count: patches.count * hc)
+        layer.regions.forEachPosition { p, k, y, x in
+            guard layer.changed?[k] ?? true else { return }
+            let recorded = (y * sides[16] + x) * hc
+            for c in 0..<hc { sums[p * hc + c] += Double(head[k * hc + c]) - Double(record.headOutput[recorded + c]) }
         }
+        let embeddings = patches.indices.map { p in (0..<hc).map { base[$0] + Float(sums[p * hc + $0] / Double(positions)) } }
         return (embeddings, corrections, macs)
     }
 

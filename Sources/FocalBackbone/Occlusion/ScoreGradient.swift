@@ -2,20 +2,19 @@ import FocalNumerics
 
 /// The gradient of a linear score of the embedding (w·embedding + b) with
 /// respect to the unoccluded image's activations, layer by layer from the head
-/// down to the input of block `lowest`.
+/// down to the input of the first thresholded block (`Incremental.thresholdedFrom`).
 ///
 /// Approximate occlusion leaves out the changes too small to recompute (see
 /// `Incremental.changeThreshold`). One at a time they are nothing, but summed
 /// over the many positions a patch reaches they move the score; the gradient
 /// puts them back to first order, at the cost of a dot product each.
 struct ScoreGradient {
-    /// ∂score/∂(input of block b), for b in `lowest`...16 (16: the head's input); empty below.
+    /// ∂score/∂(input of block b), for the thresholded blocks and 16 (the head's input); empty below.
     var blockInputs: [[Float]]
-    /// ∂score/∂(block b's depthwise output, after its ReLU6), for b in `lowest`..<16; empty below.
+    /// ∂score/∂(block b's depthwise output, after its ReLU6), for the thresholded blocks; empty below.
     var depthwise: [[Float]]
 
-    init(network: EfficientNetLite0, record: Incremental.Record, score: LinearScore, lowest: Int) {
-        precondition(lowest >= Incremental.thresholdedFrom, "the record keeps depthwise outputs from block \(Incremental.thresholdedFrom) on")
+    init(network: EfficientNetLite0, record: Incremental.Record, score: LinearScore) {
         let w = score.weights.map { Float($0) }
         let sides = EfficientNetLite0.inputSides
         let hc = Architecture.headChannels, last = sides[16] * sides[16]
@@ -24,7 +23,7 @@ struct ScoreGradient {
         // Head: the pooled mean of ReLU6(H·x + b); ReLU6 passes the gradient where it did not clamp.
         let pooled = (0..<(last * hc)).map { w[$0 % hc] / Float(last) }
         blockInputs[16] = Self.backThrough(network.head, Self.passed(pooled, by: record.headOutput), rows: last, workers: network.workers)
-        for block in network.blocks[lowest...].reversed() {
+        for block in network.blocks[Incremental.thresholdedFrom...].reversed() {
             let spec = block.spec, b = spec.index, e = spec.expandedChannels
             precondition(e % 16 == 0, "the transposed depthwise loop takes channels 16 at a time")
             let side = sides[b], outSide = sides[b + 1]
@@ -81,10 +80,7 @@ struct ScoreGradient {
     static func addProduct(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, count: Int) {
         var c = 0
         while c + 16 <= count {
-            let x = UnsafeRawPointer(a + c).loadUnaligned(as: SIMD16<Float>.self)
-            let y = UnsafeRawPointer(b + c).loadUnaligned(as: SIMD16<Float>.self)
-            let z = UnsafeRawPointer(out + c).loadUnaligned(as: SIMD16<Float>.self)
-            UnsafeMutableRawPointer(out + c).storeBytes(of: z + x * y, as: SIMD16<Float>.self)
+            store16(load16(out + c) + load16(a + c) * load16(b + c), out + c)
             c += 16
         }
         while c < count { out[c] += a[c] * b[c]; c += 1 }
