@@ -72,8 +72,7 @@ public struct DepthwiseConvolution: Sendable {
         let interiorRows = firstInteriorRow..<max(firstInteriorRow, (height - k + pr.before) / s + 1)
         let all = rows.count * columns.count, inner = rows.clamped(to: interiorRows).count * middle.count
         if k == 5 && s == 1 && channels % 8 == 0 && all > 0 && (all - inner) * 4 > all {
-            applyPadded(input: input, height: height, width: width, inputWidth: inputWidth, padding: (pr, pc),
-                        output: output, rows: rows, columns: columns, outputWidth: outputWidth)
+            applyPadded(input: input, height: height, width: width, inputWidth: inputWidth, output: output, rows: rows, columns: columns, outputWidth: outputWidth)
             return
         }
         weights.withUnsafeBufferPointer { wb in
@@ -103,10 +102,30 @@ public struct DepthwiseConvolution: Sendable {
     /// zero where it is padding, so the specialised loop takes every output.
     /// `input` addresses absolute pixels.
     private func applyPadded(input: UnsafePointer<Float>, height: Int, width: Int, inputWidth: Int,
-                             padding: (rows: SamePadding, columns: SamePadding),
                              output: UnsafeMutablePointer<Float>, rows: Range<Int>, columns: Range<Int>, outputWidth: Int) {
+        let c = channels
+        apply(height: height, width: width, output: output, rows: rows, columns: columns, outputWidth: outputWidth) { y, run in
+            (input + (y * inputWidth + run.lowerBound) * c, run.count)
+        }
+    }
+
+    /// Computes the outputs `rows` × `columns` of an image of `height` × `width`
+    /// whose pixels need not lie in one array: `run(y, columns)` gives the
+    /// address of in-image row `y`'s first pixel in `columns` and how many of
+    /// the following pixels (at most `columns.count`) are contiguous there; it
+    /// is asked again for the rest. The pixels are copied once into a
+    /// zero-padded band (applying `inputActivation`), and the specialised loop
+    /// takes every output. Incremental occlusion reads most pixels from a
+    /// record and the changed ones from elsewhere: this spares it a gathered
+    /// copy of each tile before this one.
+    public func apply(height: Int, width: Int, output: UnsafeMutablePointer<Float>, rows: Range<Int>,
+                      columns: Range<Int>, outputWidth: Int,
+                      run: (_ y: Int, _ columns: Range<Int>) -> (UnsafePointer<Float>, count: Int)) {
+        guard !rows.isEmpty && !columns.isEmpty else { return }
+        let (pr, pc) = padding(height: height, width: width)
         let c = channels, k = kernel, s = stride
-        let top = rows.lowerBound * s - padding.rows.before, left = columns.lowerBound * s - padding.columns.before
+        precondition(c % 8 == 0, "the padded depthwise loop takes channels 8 at a time")
+        let top = rows.lowerBound * s - pr.before, left = columns.lowerBound * s - pc.before
         let bandHeight = (rows.count - 1) * s + k, bandWidth = (columns.count - 1) * s + k
         let band = UnsafeMutablePointer<Float>.allocate(capacity: bandHeight * bandWidth * c)
         defer { band.deallocate() }
@@ -119,16 +138,23 @@ public struct DepthwiseConvolution: Sendable {
             }
             let before = inside.lowerBound - left, after = left + bandWidth - inside.upperBound
             row.initialize(repeating: 0, count: before * c)
-            copyActivated(from: input + (y * inputWidth + inside.lowerBound) * c, to: row + before * c, count: inside.count * c)
+            var x = inside.lowerBound
+            while x < inside.upperBound {
+                let (source, count) = run(y, x..<inside.upperBound)
+                precondition(count >= 1 && count <= inside.upperBound - x, "a run must cover 1...columns.count pixels")
+                copyActivated(from: source, to: row + (before + x - inside.lowerBound) * c, count: count * c)
+                x += count
+            }
             (row + (before + inside.count) * c).initialize(repeating: 0, count: after * c)
         }
         weights.withUnsafeBufferPointer { wb in
             bias.withUnsafeBufferPointer { bb in
                 for (i, _) in rows.enumerated() {
-                    _ = applyInterior(input: UnsafePointer(band), inputWidth: bandWidth, firstInputRow: i * s,
-                                      firstInputColumn: { _ in 0 }, output: output + i * outputWidth * c,
-                                      columns: 0..<columns.count, weights: wb.baseAddress!, bias: bb.baseAddress!,
-                                      inputActivated: true)
+                    let done = applyInterior(input: UnsafePointer(band), inputWidth: bandWidth, firstInputRow: i * s,
+                                             firstInputColumn: { _ in 0 }, output: output + i * outputWidth * c,
+                                             columns: 0..<columns.count, weights: wb.baseAddress!, bias: bb.baseAddress!,
+                                             inputActivated: true)
+                    precondition(done, "no specialised depthwise loop for kernel \(k), stride \(s)")
                 }
             }
         }

@@ -171,11 +171,40 @@ extension Incremental {
         return (output, rows.count)
     }
 
+    /// Where one patch's activations of a layer are: the changed ones packed
+    /// over `changedBox` (those whose flag is unset excepted), the others in
+    /// the record. Its `run` hands the depthwise layer contiguous pieces of a
+    /// row, so the tile it reads is copied once, into its padded band.
+    struct Source {
+        let side: Int
+        let channels: Int
+        let recorded: UnsafePointer<Float>
+        let changed: UnsafePointer<Float>
+        let changedBox: GridBox
+        /// Per position of the packed layer (from `flagOffset` on for this box); nil: all changed.
+        let flags: [Bool]?
+        let flagOffset: Int
+
+        /// The address of pixel (y, columns.lowerBound) and how many pixels from it on come from the same place.
+        func run(_ y: Int, _ columns: Range<Int>) -> (UnsafePointer<Float>, count: Int) {
+            let x = columns.lowerBound, box = changedBox.columns
+            let fromRecord = recorded + (y * side + x) * channels
+            guard changedBox.rows.contains(y) && x < box.upperBound else { return (fromRecord, columns.count) }
+            if x < box.lowerBound { return (fromRecord, min(columns.upperBound, box.lowerBound) - x) }
+            let end = min(columns.upperBound, box.upperBound)
+            let q = (y - changedBox.rows.lowerBound) * box.count + (x - box.lowerBound)
+            guard let flags else { return (changed + q * channels, end - x) }
+            let flag = flags[flagOffset + q]
+            var count = 1
+            while x + count < end && flags[flagOffset + q + count] == flag { count += 1 }
+            return (flag ? changed + q * channels : fromRecord, count)
+        }
+    }
+
     /// The activations over `tile` (row-major): recorded values, overlaid with
-    /// the changed ones where `changedBox` covers them, except at positions
-    /// whose flag (in `flags.0`, from `flags.1` on for this box) is unset.
+    /// the changed ones where `changedBox` covers them.
     func gather(tile: GridBox, side: Int, channels c: Int, recorded: UnsafePointer<Float>,
-                changed: UnsafePointer<Float>, changedBox: GridBox, flags: ([Bool], Int)? = nil) -> [Float] {
+                changed: UnsafePointer<Float>, changedBox: GridBox) -> [Float] {
         var out = Self.scratch(tile.count * c)
         out.withUnsafeMutableBufferPointer { o in
             var k = 0
@@ -183,8 +212,7 @@ extension Incremental {
                 for x in tile.columns {
                     var src = recorded + (y * side + x) * c
                     if changedBox.contains(y, x) {
-                        let q = (y - changedBox.rows.lowerBound) * changedBox.columns.count + (x - changedBox.columns.lowerBound)
-                        if flags.map({ $0.0[$0.1 + q] }) ?? true { src = changed + q * c }
+                        src = changed + ((y - changedBox.rows.lowerBound) * changedBox.columns.count + (x - changedBox.columns.lowerBound)) * c
                     }
                     (o.baseAddress! + k * c).update(from: src, count: c)
                     k += 1

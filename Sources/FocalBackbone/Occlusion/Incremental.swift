@@ -188,16 +188,12 @@ struct Incremental {
                         parallelChunks(next.boxes.count, workers: workers) { range in
                             for p in range where !next.boxes[p].isEmpty {
                                 let target = next.boxes[p]
-                                let tile = spread.receptive(target)
-                                let gathered = gather(tile: tile, side: side, channels: e, recorded: recorded,
-                                                      changed: changed + regions.offsets[p] * e, changedBox: regions.boxes[p],
-                                                      flags: layer.changed.map { ($0, regions.offsets[p]) })
-                                gathered.withUnsafeBufferPointer { g in
-                                    block.depthwise.apply(input: g.baseAddress!, height: side, width: side,
-                                                          inputTop: tile.rows.lowerBound, inputLeft: tile.columns.lowerBound,
-                                                          inputWidth: tile.columns.count, output: out + next.offsets[p] * e,
-                                                          rows: target.rows, columns: target.columns, outputWidth: target.columns.count)
-                                }
+                                let source = Source(side: side, channels: e, recorded: recorded,
+                                                    changed: changed + regions.offsets[p] * e, changedBox: regions.boxes[p],
+                                                    flags: layer.changed, flagOffset: regions.offsets[p])
+                                block.depthwise.apply(height: side, width: side, output: out + next.offsets[p] * e,
+                                                      rows: target.rows, columns: target.columns,
+                                                      outputWidth: target.columns.count, run: source.run)
                             }
                         }
                     }
