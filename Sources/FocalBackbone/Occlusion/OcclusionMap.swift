@@ -24,7 +24,8 @@ public struct OcclusionMap: Sendable {
         /// Chosen on the 71 wedding pool scenes of `ApproximateOcclusionTests`
         /// (concept head, against the exact map): 0.1 with a refinement share
         /// of 0.2 finds the exact top region on 69 of 71 (correlation 0.952)
-        /// for 11.98G multiply-adds per explanation; no threshold with a share
+        /// for 11.98G multiply-adds per explanation (11.26G since depthwise
+        /// outputs take twice the threshold, with the same 69); no threshold with a share
         /// of 0.12 (the earlier default) 66 of 71 for 15.80G. Larger thresholds
         /// fall below 68 of 71, the 95% issue 5 asks for (0.15: 65, 10.73G; 0.2: 64,
         /// 9.74G), as do fewer refined windows (a share of 0.16: 67, 11.12G).
