@@ -2,7 +2,8 @@ import FocalBackbone
 import FocalImages
 import Foundation
 
-/// `focal-benchmark occlusion IMAGE [--repeat 3] [--window 32] [--stride 16] [--only-mode naive|exact|approximate]`:
+/// `focal-benchmark occlusion IMAGE [--repeat 3] [--window 32] [--stride 16] [--only-mode naive|exact|approximate]
+/// [--coarse-step 2] [--coarse-threshold T|none] [--recompute-cut 0.2] [--refine-cut 0.35] [--change-threshold T|none]`:
 /// seconds and multiply-adds per explanation for each occlusion mode (or one,
 /// for profiling it), and how close the approximate heatmap is to the exact one.
 func occlusionBenchmark() throws {
@@ -30,10 +31,16 @@ func occlusionBenchmark(path: String?) throws -> [String: Any] {
     let window = Int(argument("--window", default: "32"))!
     let step = Int(argument("--stride", default: "16"))!
     let coarseStep = Int(argument("--coarse-step", default: "2"))!
-    let refineFraction = Double(argument("--refine", default: String(OcclusionMap.Settings().refineFraction)))!
-    let thresholdArgument = argument("--change-threshold", default: "default")
-    let changeThreshold = thresholdArgument == "default" ? OcclusionMap.Settings().changeThreshold
-        : thresholdArgument == "none" ? nil : Double(thresholdArgument)!
+    let defaults = OcclusionMap.Settings()
+    let recomputeCut = Double(argument("--recompute-cut", default: String(defaults.recomputeCut)))!
+    let refineCut = Double(argument("--refine-cut", default: String(defaults.refineCut)))!
+    /// "default", "none" (exact embeddings) or a number.
+    func threshold(_ flag: String, _ value: Double?) -> Double? {
+        let given = argument(flag, default: "default")
+        return given == "default" ? value : given == "none" ? nil : Double(given)!
+    }
+    let changeThreshold = threshold("--change-threshold", defaults.changeThreshold)
+    let coarseThreshold = threshold("--coarse-threshold", defaults.coarseThreshold)
     let backbone = try Backbone.load()
     let image: RGBImage
     if let path { image = try Preprocessing().networkImage(path: path) } else {
@@ -54,8 +61,9 @@ func occlusionBenchmark(path: String?) throws -> [String: Any] {
         for _ in 0..<repeats {
             let t0 = now()
             maps[mode.rawValue] = occlusion.map(image: input, baseline: baseline,
-                                                settings: .init(window: window, stride: step, mode: mode, coarseStep: coarseStep, refineFraction: refineFraction,
-                                                                changeThreshold: changeThreshold),
+                                                settings: .init(window: window, stride: step, mode: mode, coarseStep: coarseStep,
+                                                                coarseThreshold: coarseThreshold, recomputeCut: recomputeCut,
+                                                                refineCut: refineCut, changeThreshold: changeThreshold),
                                                 score: backbone.network.imageNetScore(class: target))
             times.append(now() - t0)
         }

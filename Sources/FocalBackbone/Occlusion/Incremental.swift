@@ -17,7 +17,7 @@ struct Incremental {
     /// most of their positions it is small (a content-adaptive form of
     /// Krypton's projective-field threshold). With a score, what is left out is
     /// put back to first order (`ScoreGradient`). nil computes every change: exact.
-    let changeThreshold: Float?
+    private(set) var changeThreshold: Float?
     /// The first block whose input and depthwise output are thresholded: block
     /// 5 reads the last 28×28 layer and writes the first 14×14 one. Before it
     /// a patch's region is small, and recomputing it whole costs little.
@@ -119,6 +119,16 @@ struct Incremental {
         } else {
             gradient = nil
         }
+    }
+
+    /// The same record with another threshold (nil: exact), for a pass that
+    /// may run looser or tighter than another. A record made without a
+    /// threshold has no gradient and takes none.
+    func changing(threshold: Double?) -> Incremental {
+        precondition(threshold == nil || !projected.isEmpty, "a threshold needs a record made with one")
+        var copy = self
+        copy.changeThreshold = threshold.map { Float($0) }
+        return copy
     }
 
     /// With several workers the patches are dealt out between them in turn,

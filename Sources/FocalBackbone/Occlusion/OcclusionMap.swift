@@ -8,11 +8,24 @@ public struct OcclusionMap: Sendable {
         public var window: Int
         public var stride: Int
         public var mode: String
-        /// In `.approximate` mode: the coarse pass computes every `coarseStep`-th
-        /// window on both axes, then two refinement rounds compute this share
-        /// of all windows, those with the highest estimates.
+        /// In `.approximate` mode, windows are computed where the evidence
+        /// regions are, in three steps:
+        /// 1. a coarse pass: every `coarseStep`-th window on both axes (and the
+        ///    last), through the looser `coarseThreshold`; it only has to show
+        ///    where the score moves;
+        /// 2. the coarse windows whose drop is at least `recomputeCut` of the
+        ///    largest, again through `changeThreshold`: their drops shape the regions;
+        /// 3. round after round, every window with a computed neighbour (of
+        ///    its eight) whose drop is at least `refineCut` of the largest,
+        ///    through `changeThreshold`, until there is none: the regions are
+        ///    the heatmap above 0.35 of its peak (`EvidenceRegions`), so no
+        ///    window that could reach that cut is guessed.
+        ///
+        /// The other windows are estimated from their computed neighbours.
         public var coarseStep: Int
-        public var refineFraction: Double
+        public var coarseThreshold: Double?
+        public var recomputeCut: Double
+        public var refineCut: Double
         /// In `.approximate` mode: from block 5's input (the last 28×28 layer)
         /// on, a position counts as changed by a window only when one of its
         /// channels moves by more than this share of the layer's RMS; the others
@@ -21,23 +34,28 @@ public struct OcclusionMap: Sendable {
         /// change (0 skips only the positions that did not move, which gives the
         /// exact embeddings up to rounding).
         ///
-        /// Chosen on the 71 wedding pool scenes of `ApproximateOcclusionTests`
-        /// (concept head, against the exact map): 0.1 with a refinement share
-        /// of 0.2 finds the exact top region on 69 of 71 (correlation 0.952)
-        /// for 11.98G multiply-adds per explanation (11.26G since depthwise
-        /// outputs take twice the threshold, with the same 69); no threshold with a share
-        /// of 0.12 (the earlier default) 66 of 71 for 15.80G. Larger thresholds
-        /// fall below 68 of 71, the 95% issue 5 asks for (0.15: 65, 10.73G; 0.2: 64,
-        /// 9.74G), as do fewer refined windows (a share of 0.16: 67, 11.12G).
+        /// The defaults were chosen on the 71 wedding pool scenes of
+        /// `ApproximateOcclusionTests` (concept head, against the exact map;
+        /// a temporary sweep of the same test): they find the exact top region
+        /// on all 71 (correlation 0.949) for 9.41G multiply-adds per
+        /// explanation. A coarse threshold of 0.4 or 0.6 found 70 (9.95G,
+        /// 8.95G); a refinement cut of 0.4 or 0.45, 68 and 66; a change
+        /// threshold of 0.15 with a coarse one of 0.4, 68. The earlier rule,
+        /// two rounds refining the 20% of windows with the highest estimates
+        /// at threshold 0.1, found 69 for 11.26G; without the coarse
+        /// threshold and recomputation this rule finds 71 for 11.76G.
         public var changeThreshold: Double?
 
         public init(window: Int = 32, stride: Int = 16, mode: Occlusion.Mode = .approximate,
-                    coarseStep: Int = 2, refineFraction: Double = 0.2, changeThreshold: Double? = 0.1) {
+                    coarseStep: Int = 2, coarseThreshold: Double? = 0.5, recomputeCut: Double = 0.2,
+                    refineCut: Double = 0.35, changeThreshold: Double? = 0.1) {
             self.window = window
             self.stride = stride
             self.mode = mode.rawValue
             self.coarseStep = coarseStep
-            self.refineFraction = refineFraction
+            self.coarseThreshold = coarseThreshold
+            self.recomputeCut = recomputeCut
+            self.refineCut = refineCut
             self.changeThreshold = changeThreshold
         }
     }
@@ -89,12 +107,10 @@ extension Occlusion {
     /// The occlusion heatmap of `score` (computed from an embedding) for a
     /// normalised 224×224 image.
     ///
-    /// `.approximate` first computes every `coarseStep`-th window on each axis,
-    /// estimates the skipped fine windows from their computed neighbours, then
-    /// computes the `refineFraction` of fine windows whose estimate is highest,
-    /// so the peak is computed, not guessed; every computed window goes through
-    /// the change threshold (see `Settings.changeThreshold`). The heatmap
-    /// averages all computed windows and the estimates of the others.
+    /// `.approximate` computes the windows near the evidence and estimates the
+    /// others (see `Settings.coarseStep`); every window it computes goes
+    /// through a change threshold (see `Settings.changeThreshold`). The
+    /// heatmap averages all computed windows and the estimates of the others.
     public func map(image: [Float], baseline: [Float], settings: OcclusionMap.Settings,
                     score: LinearScore) -> OcclusionMap {
         let side = OcclusionMap.side, w = settings.window
@@ -109,19 +125,21 @@ extension Occlusion {
         let n = fine.count
         // One record of the unoccluded pass serves every incremental batch.
         var incremental: Incremental?
-        func run(_ indices: [Int], _ pass: Mode) {
+        func run(_ indices: [Int], _ pass: Mode, threshold: Double? = nil) {
+            guard !indices.isEmpty else { return }
             let patches = indices.map { box(fine[$0 / n], fine[$0 % n]) }
             let result: Result
             if pass == .naive {
                 result = embeddings(image: image, baseline: baseline, patches: patches, mode: .naive)
             } else {
                 if incremental == nil {
+                    // Thresholded (a record of depthwise outputs, the gradient) when either threshold is set.
+                    let thresholds = mode == .approximate ? [settings.coarseThreshold, settings.changeThreshold] : []
                     incremental = Incremental(network: network, image: image, baseline: baseline,
-                                              changeThreshold: mode == .approximate ? settings.changeThreshold : nil,
-                                              score: score)
+                                              changeThreshold: thresholds.compactMap { $0 }.first, score: score)
                     macs += network.multiplyAddsPerImage
                 }
-                result = incremental!.embeddings(patches: patches, batchSize: batchSize)
+                result = incremental!.changing(threshold: threshold).embeddings(patches: patches, batchSize: batchSize)
             }
             baseScore = score(result.base)
             for (k, index) in indices.enumerated() {
@@ -136,14 +154,19 @@ extension Occlusion {
             let step = max(2, settings.coarseStep)
             var lattice = Array(Swift.stride(from: 0, to: n, by: step))
             if lattice.last != n - 1 { lattice.append(n - 1) }
-            run(lattice.flatMap { i in lattice.map { i * n + $0 } }, .exact)
-            // Two rounds: estimate the rest, measure the most promising.
-            let perRound = max(2, Int((settings.refineFraction * Double(n * n) / 2).rounded()))
-            for _ in 0..<2 {
-                let guesses = Self.estimates(computed, n: n, lattice: lattice)
-                let chosen = guesses.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-                    .prefix(perRound).map(\.key)
-                run(chosen, .exact)
+            let coarse = lattice.flatMap { i in lattice.map { i * n + $0 } }
+            run(coarse, .exact, threshold: settings.coarseThreshold)
+            var peak = computed.values.max() ?? 0
+            if peak > 0 {
+                run(coarse.filter { computed[$0]! >= settings.recomputeCut * peak }, .exact, threshold: settings.changeThreshold)
+            }
+            // Refine until no window left out has a neighbour at the regions' cut.
+            while true {
+                peak = computed.values.max() ?? 0
+                guard peak > 0 else { break }
+                let next = (0..<(n * n)).filter { computed[$0] == nil && Self.largestNeighbour($0, computed, n: n) >= settings.refineCut * peak }
+                if next.isEmpty { break }
+                run(next, .exact, threshold: settings.changeThreshold)
             }
             estimated = Self.estimates(computed, n: n, lattice: lattice)
         }
@@ -151,6 +174,18 @@ extension Occlusion {
         let filled = windows + estimated.keys.sorted().map { (box: box(fine[$0 / n], fine[$0 % n]), drop: estimated[$0]!) }
         return OcclusionMap(settings: settings, baseScore: baseScore, windows: windows,
                             heatmap: OcclusionMap.heatmap(filled), multiplyAdds: macs)
+    }
+
+    /// The largest drop among the computed windows of the eight around fine window `index`, or -∞.
+    static func largestNeighbour(_ index: Int, _ computed: [Int: Double], n: Int) -> Double {
+        let i = index / n, j = index % n
+        var largest = -Double.infinity
+        for di in -1...1 where (0..<n).contains(i + di) {
+            for dj in -1...1 where (0..<n).contains(j + dj) && (di, dj) != (0, 0) {
+                if let v = computed[(i + di) * n + (j + dj)] { largest = max(largest, v) }
+            }
+        }
+        return largest
     }
 
     /// Each fine window not computed, estimated from the computed windows among
