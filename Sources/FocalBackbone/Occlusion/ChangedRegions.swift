@@ -201,33 +201,30 @@ extension Incremental {
         }
     }
 
-    /// The activations over `tile` (row-major): recorded values, overlaid with
-    /// the changed ones where `changedBox` covers them.
-    func gather(tile: GridBox, side: Int, channels c: Int, recorded: UnsafePointer<Float>,
-                changed: UnsafePointer<Float>, changedBox: GridBox) -> [Float] {
-        var out = Self.scratch(tile.count * c)
-        out.withUnsafeMutableBufferPointer { o in
-            var k = 0
-            for y in tile.rows {
-                for x in tile.columns {
-                    var src = recorded + (y * side + x) * c
-                    if changedBox.contains(y, x) {
-                        src = changed + ((y - changedBox.rows.lowerBound) * changedBox.columns.count + (x - changedBox.columns.lowerBound)) * c
+    /// Adds a stride-1 block's input (`values` over `regions`, the record
+    /// elsewhere) to its new outputs over `next`, reading each row in runs
+    /// from where it is, without a gathered copy.
+    func addResidual(_ values: [Float], regions: Regions, record: [Float], to output: inout [Float], over next: Regions,
+                     side: Int, channels c: Int) {
+        output.withUnsafeMutableBufferPointer { out in
+            record.withUnsafeBufferPointer { recorded in
+                values.withUnsafeBufferPointer { values in
+                    for (p, box) in next.boxes.enumerated() where !box.isEmpty {
+                        let source = Source(side: side, channels: c, recorded: recorded.baseAddress!,
+                                            changed: values.baseAddress! + regions.offsets[p] * c, changedBox: regions.boxes[p],
+                                            flags: nil, flagOffset: 0)
+                        var o = out.baseAddress! + next.offsets[p] * c
+                        for y in box.rows {
+                            var x = box.columns.lowerBound
+                            while x < box.columns.upperBound {
+                                let (from, count) = source.run(y, x..<box.columns.upperBound)
+                                for i in 0..<(count * c) { o[i] += from[i] }
+                                o += count * c
+                                x += count
+                            }
+                        }
                     }
-                    (o.baseAddress! + k * c).update(from: src, count: c)
-                    k += 1
                 }
-            }
-        }
-        return out
-    }
-
-    func gather(tile: GridBox, side: Int, channels c: Int, recorded: [Float], changed: [Float],
-                changedOffset: Int, changedBox: GridBox) -> [Float] {
-        recorded.withUnsafeBufferPointer { r in
-            changed.withUnsafeBufferPointer { ch in
-                gather(tile: tile, side: side, channels: c, recorded: r.baseAddress!,
-                       changed: ch.baseAddress! + changedOffset, changedBox: changedBox)
             }
         }
     }

@@ -230,15 +230,8 @@ struct Incremental {
             var (projectedNew, rows) = apply(block.project, to: depthwiseLayer, recorded: thresholded ? projected[b] : nil,
                                              side: outSide, workers: workers)
             macs += rows * e * spec.outputChannels
-            if spec.hasResidual {
-                let c = spec.inputChannels
-                for (p, box) in next.boxes.enumerated() {
-                    let residual = gather(tile: box, side: side, channels: c, recorded: record.blockInputs[b],
-                                          changed: x, changedOffset: regions.offsets[p] * c, changedBox: regions.boxes[p])
-                    let o = next.offsets[p] * c
-                    for i in 0..<residual.count { projectedNew[o + i] += residual[i] }
-                }
-            }
+            if spec.hasResidual { addResidual(x, regions: regions, record: record.blockInputs[b], to: &projectedNew, over: next,
+                                                  side: side, channels: spec.inputChannels) }
             layer = Layer(regions: next, values: projectedNew, changed: nil)
         }
         if changeThreshold != nil { layer = pruned(layer, input: 16, corrections: &corrections) }

@@ -14,6 +14,11 @@ struct ScoreGradient {
     /// ∂score/∂(block b's depthwise output, after its ReLU6), for the thresholded blocks; empty below.
     var depthwise: [[Float]]
 
+    /// One worker: the backward pass is of one image, and at 7×7 and 14×14
+    /// its GEMMs have 49 and 196 rows; split between two workers it took
+    /// 10.7 ms a pass against 9.0 ms on one (`focal-benchmark occlusion`, chelsea).
+    static let workers = 1
+
     init(network: EfficientNetLite0, record: Incremental.Record, score: LinearScore) {
         let w = score.weights.map { Float($0) }
         let sides = EfficientNetLite0.inputSides
@@ -22,14 +27,14 @@ struct ScoreGradient {
         depthwise = [[Float]](repeating: [], count: 16)
         // Head: the pooled mean of ReLU6(H·x + b); ReLU6 passes the gradient where it did not clamp.
         let pooled = (0..<(last * hc)).map { w[$0 % hc] / Float(last) }
-        blockInputs[16] = Self.backThrough(network.head, Self.passed(pooled, by: record.headOutput), rows: last, workers: network.workers)
+        blockInputs[16] = Self.backThrough(network.head, Self.passed(pooled, by: record.headOutput), rows: last, workers: Self.workers)
         for block in network.blocks[Incremental.thresholdedFrom...].reversed() {
             let spec = block.spec, b = spec.index, e = spec.expandedChannels
             precondition(e % 16 == 0, "the transposed depthwise loop takes channels 16 at a time")
             let side = sides[b], outSide = sides[b + 1]
             let out = blockInputs[b + 1]
             // Project (linear), then the depthwise ReLU6.
-            let dwGradient = Self.backThrough(block.project, out, rows: outSide * outSide, workers: network.workers)
+            let dwGradient = Self.backThrough(block.project, out, rows: outSide * outSide, workers: Self.workers)
             depthwise[b] = dwGradient
             let pre = Self.passed(dwGradient, by: record.depthwise[b])
             // The depthwise convolution, transposed: each input gathers what its outputs read from it.
@@ -41,7 +46,7 @@ struct ScoreGradient {
                 block.depthwise.weights.withUnsafeBufferPointer { weights in
                     pre.withUnsafeBufferPointer { pre in
                         let input = input.baseAddress!, weights = weights.baseAddress!, pre = pre.baseAddress!
-                        parallelChunks(e / 16, workers: network.workers) { part in
+                        parallelChunks(e / 16, workers: Self.workers) { part in
                             let first = part.lowerBound * 16, count = part.count * 16
                             for oy in 0..<outSide {
                                 for ox in 0..<outSide {
@@ -64,7 +69,7 @@ struct ScoreGradient {
             }
             // The expansion's ReLU6, applied as the depthwise layer reads, then the expansion.
             input = Self.passed(input, by: record.expanded[b])
-            var g = block.expand.map { Self.backThrough($0, input, rows: side * side, workers: network.workers) } ?? input
+            var g = block.expand.map { Self.backThrough($0, input, rows: side * side, workers: Self.workers) } ?? input
             if spec.hasResidual { for i in g.indices { g[i] += out[i] } }
             blockInputs[b] = g
         }
