@@ -118,4 +118,41 @@ final class OcclusionTests: XCTestCase {
             XCTAssertEqual(score(result.embeddings[1]) + result.scoreCorrections![1], score(exact.embeddings[1]), accuracy: 0.05)
         }
     }
+
+    /// The approximate map's refinement rule, checked on its result: every
+    /// coarse window is computed; no window left out has a computed neighbour
+    /// at `refineCut` of the largest drop; and the windows refined, and the
+    /// largest coarse one, hold the drops of the fine threshold, while some
+    /// coarse window keeps the looser threshold's.
+    func testApproximateMapComputesEveryWindowNearTheEvidence() throws {
+        let (occlusion, image, _) = try setUpNetwork()
+        let gray = [Float](repeating: 0, count: image.count)
+        let score = ReferenceVectorTests.backbone.network.imageNetScore(class: 282)
+        let settings = OcclusionMap.Settings()
+        XCTAssertEqual(settings.coarseStep, 2)
+        let map = occlusion.map(image: image, baseline: gray, settings: settings, score: score)
+        var fineSettings = settings
+        fineSettings.coarseThreshold = settings.changeThreshold
+        fineSettings.refineCut = -1e9  // every window, all at the fine threshold
+        let fine = occlusion.map(image: image, baseline: gray, settings: fineSettings, score: score)
+        XCTAssertEqual(fine.windows.count, 169)
+        func index(_ box: GridBox) -> Int { (box.rows.lowerBound / 16) * 13 + box.columns.lowerBound / 16 }
+        var drops: [Int: Double] = [:]
+        for (box, drop) in map.windows { drops[index(box)] = drop }
+        let fineDrops = Dictionary(uniqueKeysWithValues: fine.windows.map { (index($0.box), $0.drop) })
+        let coarse = Set(stride(from: 0, to: 13, by: 2).flatMap { i in stride(from: 0, to: 13, by: 2).map { i * 13 + $0 } })
+        XCTAssertTrue(coarse.isSubset(of: Set(drops.keys)))
+        XCTAssertLessThan(drops.count, 169)
+        let peak = drops.values.max()!
+        for k in 0..<169 where drops[k] == nil {
+            let i = k / 13, j = k % 13
+            for di in -1...1 { for dj in -1...1 where (0..<13).contains(i + di) && (0..<13).contains(j + dj) {
+                if let v = drops[(i + di) * 13 + j + dj] { XCTAssertLessThan(v, settings.refineCut * peak, "window \(k)") }
+            } }
+        }
+        for (k, drop) in drops where !coarse.contains(k) { XCTAssertEqual(drop, fineDrops[k]!, accuracy: 1e-4, "window \(k)") }
+        let top = coarse.max { drops[$0]! < drops[$1]! }!
+        XCTAssertEqual(drops[top]!, fineDrops[top]!, accuracy: 1e-4)
+        XCTAssertTrue(coarse.contains { abs(drops[$0]! - fineDrops[$0]!) > 1e-3 })
+    }
 }
