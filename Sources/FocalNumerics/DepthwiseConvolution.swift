@@ -67,7 +67,8 @@ public struct DepthwiseConvolution: Sendable {
         // Small maps are mostly edge: a 7×7 map under a 5×5 kernel has 9
         // interior outputs of 49. With 5×5 stride-1 kernels such maps go through
         // a zero-padded copy instead (measured 10-15% faster at 14×14 and 7×7;
-        // slower for 3×3 or stride 2, where the copy costs more than it saves).
+        // slower for 3×3 or stride 2, where the copy costs more than it saves,
+        // unless the input must be copied anyway: see `apply(…, run:)`).
         let firstInteriorRow = (pr.before + s - 1) / s
         let interiorRows = firstInteriorRow..<max(firstInteriorRow, (height - k + pr.before) / s + 1)
         let all = rows.count * columns.count, inner = rows.clamped(to: interiorRows).count * middle.count
@@ -141,7 +142,7 @@ public struct DepthwiseConvolution: Sendable {
             var x = inside.lowerBound
             while x < inside.upperBound {
                 let (source, count) = run(y, x..<inside.upperBound)
-                precondition(count >= 1 && count <= inside.upperBound - x, "a run must cover 1...columns.count pixels")
+                precondition(count >= 1 && count <= inside.upperBound - x, "a run must cover 1 to the asked columns' count of pixels")
                 copyActivated(from: source, to: row + (before + x - inside.lowerBound) * c, count: count * c)
                 x += count
             }

@@ -148,3 +148,61 @@ final class FullConvolutionTests: XCTestCase {
         }
     }
 }
+
+extension DepthwiseConvolutionTests {
+    /// Outputs computed from pixels handed out in runs (as incremental
+    /// occlusion hands out record and changed values): runs of one to three
+    /// pixels, each copied from a scattered place, must give the definition's
+    /// values over regions inside the image and touching every edge.
+    func testRegionsFromScatteredRunsMatchTheDefinition() {
+        var seed: UInt64 = 11
+        for t in cases where t.channels % 8 == 0 && [3, 5].contains(t.kernel) && t.height >= t.kernel {
+            let conv = convolution(t, seed: &seed)
+            let x = random(t.height * t.width * t.channels, seed: &seed, range: 8)
+            let expected = reference(conv, x, height: t.height, width: t.width)
+            let (pr, pc) = conv.padding(height: t.height, width: t.width)
+            let c = t.channels
+            // Each pixel at its own scattered address: pixel i at slot (i · m) mod count, m coprime to count.
+            let count = t.height * t.width
+            let m = [7, 11, 13, 17, 19].first { count % $0 != 0 }!
+            var scattered = [Float](repeating: .nan, count: x.count)
+            for i in 0..<count { for ch in 0..<c { scattered[((i * m) % count) * c + ch] = x[i * c + ch] } }
+            for (rows, columns) in [(0..<pr.output, 0..<pc.output), (1..<(pr.output - 1), 0..<2),
+                                    ((pr.output - 2)..<pr.output, 1..<pc.output)] {
+                var out = [Float](repeating: .nan, count: rows.count * columns.count * c)
+                var lengths: UInt64 = 5
+                var runs: [UnsafeMutablePointer<Float>] = []
+                scattered.withUnsafeBufferPointer { sp in
+                    out.withUnsafeMutableBufferPointer { op in
+                        conv.apply(height: t.height, width: t.width, output: op.baseAddress!, rows: rows, columns: columns,
+                                   outputWidth: columns.count) { y, asked in
+                            lengths = lengths &* 6364136223846793005 &+ 1442695040888963407
+                            var n = 1 + Int(lengths >> 62) % 3
+                            n = min(n, asked.count)
+                            // A run is contiguous where it is read from: copy it to a fresh place.
+                            let run = UnsafeMutablePointer<Float>.allocate(capacity: n * c)
+                            runs.append(run)
+                            for k in 0..<n {
+                                let i = y * t.width + asked.lowerBound + k
+                                (run + k * c).update(from: sp.baseAddress! + ((i * m) % count) * c, count: c)
+                            }
+                            return (UnsafePointer(run), n)
+                        }
+                    }
+                }
+                for r in runs { r.deallocate() }
+                var worst = 0.0
+                for (i, oy) in rows.enumerated() {
+                    for (j, ox) in columns.enumerated() {
+                        for ch in 0..<c {
+                            let e: Double = expected[(oy * pc.output + ox) * c + ch]
+                            let got = Double(out[(i * columns.count + j) * c + ch])
+                            worst = max(worst, abs(got - e) / (1 + abs(e)))
+                        }
+                    }
+                }
+                XCTAssertLessThan(worst, 1e-5, "k\(t.kernel) s\(t.stride) c\(c) rows \(rows) columns \(columns)")
+            }
+        }
+    }
+}

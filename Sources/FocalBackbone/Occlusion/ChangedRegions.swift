@@ -201,17 +201,17 @@ extension Incremental {
         }
     }
 
-    /// Adds a stride-1 block's input (`values` over `regions`, the record
-    /// elsewhere) to its new outputs over `next`, reading each row in runs
-    /// from where it is, without a gathered copy.
-    func addResidual(_ values: [Float], regions: Regions, record: [Float], to output: inout [Float], over next: Regions,
-                     side: Int, channels c: Int) {
+    /// Adds a stride-1 block's input (`input` over `regions`, the record
+    /// elsewhere) to its new outputs over `next` (the same side), reading each
+    /// row in runs from where it is, without a gathered copy.
+    static func addResidual(_ input: [Float], regions: Regions, record: [Float], to output: inout [Float], over next: Regions,
+                            side: Int, channels c: Int) {
         output.withUnsafeMutableBufferPointer { out in
             record.withUnsafeBufferPointer { recorded in
-                values.withUnsafeBufferPointer { values in
+                input.withUnsafeBufferPointer { changed in
                     for (p, box) in next.boxes.enumerated() where !box.isEmpty {
                         let source = Source(side: side, channels: c, recorded: recorded.baseAddress!,
-                                            changed: values.baseAddress! + regions.offsets[p] * c, changedBox: regions.boxes[p],
+                                            changed: changed.baseAddress! + regions.offsets[p] * c, changedBox: regions.boxes[p],
                                             flags: nil, flagOffset: 0)
                         var o = out.baseAddress! + next.offsets[p] * c
                         for y in box.rows {

@@ -42,20 +42,9 @@ struct Spread {
         return lo..<max(lo, hi)
     }
 
-    /// The in-image inputs that outputs `r` read.
-    static func receptive(_ r: Range<Int>, kernel k: Int, stride s: Int, pad p: Int, size n: Int) -> Range<Int> {
-        guard !r.isEmpty else { return 0..<0 }
-        return max(0, r.lowerBound * s - p)..<min(n, (r.upperBound - 1) * s - p + k)
-    }
-
     func affected(_ box: GridBox) -> GridBox {
         GridBox(rows: Self.affected(box.rows, kernel: kernel, stride: stride, pad: padBefore.rows, size: output.height),
                 columns: Self.affected(box.columns, kernel: kernel, stride: stride, pad: padBefore.columns, size: output.width))
-    }
-
-    func receptive(_ box: GridBox) -> GridBox {
-        GridBox(rows: Self.receptive(box.rows, kernel: kernel, stride: stride, pad: padBefore.rows, size: input.height),
-                columns: Self.receptive(box.columns, kernel: kernel, stride: stride, pad: padBefore.columns, size: input.width))
     }
 }
 

@@ -197,7 +197,7 @@ struct Incremental {
                 (expandedNew, rows) = apply(expand, to: layer, recorded: nil, side: side, workers: workers)
                 macs += rows * spec.inputChannels * e
             }
-            // Depthwise over the outputs the change reaches, on tiles gathered from the record.
+            // Depthwise over the outputs the change reaches, reading its tiles in runs from the record and the changed values.
             let spread = Spread(kernel: spec.kernel, stride: spec.stride, height: side, width: side)
             let next = Regions(regions.boxes.map { spread.affected($0) })
             var dw = Self.scratch(next.positions * e)
@@ -231,7 +231,7 @@ struct Incremental {
             var (projectedNew, rows) = apply(block.project, to: depthwiseLayer, recorded: thresholded ? projected[b] : nil,
                                              side: outSide, workers: workers)
             macs += rows * e * spec.outputChannels
-            if spec.hasResidual { addResidual(x, regions: regions, record: record.blockInputs[b], to: &projectedNew, over: next,
+            if spec.hasResidual { Self.addResidual(x, regions: regions, record: record.blockInputs[b], to: &projectedNew, over: next,
                                                   side: side, channels: spec.inputChannels) }
             layer = Layer(regions: next, values: projectedNew, changed: nil)
         }

@@ -10,8 +10,8 @@ import Foundation
 /// Krypton, Nakandala et al., SIGMOD 2019), batched across patches: the same
 /// numbers for fewer multiply-adds (1/1.7 at window 32, stride 16, because
 /// depthwise receptive fields grow fast). `.approximate` (see `OcclusionMap`)
-/// computes fewer patches (a coarse grid, then the fine windows where the
-/// score moves most), and from the last 28×28 layer on recomputes only the
+/// computes fewer patches (a coarse grid, then the fine windows beside
+/// those at the evidence regions' cut), and from the last 28×28 layer on recomputes only the
 /// positions a patch moved by more than a threshold, putting the rest back
 /// to first order through the score's gradient.
 public struct Occlusion {

@@ -17,11 +17,16 @@ public struct OcclusionMap: Sendable {
         ///    largest, again through `changeThreshold`: their drops shape the regions;
         /// 3. round after round, every window with a computed neighbour (of
         ///    its eight) whose drop is at least `refineCut` of the largest,
-        ///    through `changeThreshold`, until there is none: the regions are
-        ///    the heatmap above 0.35 of its peak (`EvidenceRegions`), so no
-        ///    window that could reach that cut is guessed.
+        ///    through `changeThreshold`, until there is none. The regions are
+        ///    the heatmap above 0.35 of its peak (`EvidenceRegions`), and a
+        ///    window's drop bounds the heatmap where it lies, so the windows
+        ///    near that cut are computed rather than guessed (the heatmap's
+        ///    peak is a mean of drops, at most the largest: a near guarantee).
         ///
         /// The other windows are estimated from their computed neighbours.
+        /// When no window lowers the score there is no evidence to refine,
+        /// and the coarse pass is the map. With fewer than 5 windows a side
+        /// all are computed, through `changeThreshold`.
         public var coarseStep: Int
         public var coarseThreshold: Double?
         public var recomputeCut: Double
@@ -30,7 +35,9 @@ public struct OcclusionMap: Sendable {
         /// on, a position counts as changed by a window only when one of its
         /// channels moves by more than this share of the layer's RMS; the others
         /// keep their recorded values, are not recomputed, and their change
-        /// reaches the score to first order (see `Incremental`). nil: every
+        /// reaches the score to first order (see `Incremental`; depthwise
+        /// outputs take twice the threshold, and the coarse pass takes
+        /// `coarseThreshold` instead). nil: every
         /// change (0 skips only the positions that did not move, which gives the
         /// exact embeddings up to rounding).
         ///
@@ -148,7 +155,8 @@ extension Occlusion {
             macs += result.multiplyAdds
         }
         if mode != .approximate || n < 5 {
-            run(Array(0..<(n * n)), mode == .naive ? .naive : .exact)
+            run(Array(0..<(n * n)), mode == .naive ? .naive : .exact,
+                threshold: mode == .approximate ? settings.changeThreshold : nil)
         } else {
             // Coarse: every coarseStep-th fine origin on both axes, and the last one.
             let step = max(2, settings.coarseStep)

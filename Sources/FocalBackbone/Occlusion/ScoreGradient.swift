@@ -14,8 +14,8 @@ struct ScoreGradient {
     /// ∂score/∂(block b's depthwise output, after its ReLU6), for the thresholded blocks; empty below.
     var depthwise: [[Float]]
 
-    /// One worker: the backward pass is of one image, and at 7×7 and 14×14
-    /// its GEMMs have 49 and 196 rows; split between two workers it took
+    /// One worker: the backward pass is of one image, and its GEMMs have 49
+    /// to 784 rows (7×7 to 28×28); split between two workers it took
     /// 10.7 ms a pass against 9.0 ms on one (`focal-benchmark occlusion`, chelsea).
     static let workers = 1
 
@@ -41,7 +41,7 @@ struct ScoreGradient {
             let k = spec.kernel, s = spec.stride
             let padding = SamePadding(input: side, kernel: k, stride: s)
             var input = [Float](repeating: 0, count: side * side * e)
-            // Split by channels between the workers: each input gathers from several outputs.
+            // Split by channels (between `workers`, when more than one): each input gathers from several outputs.
             input.withUnsafeMutableBufferPointer { input in
                 block.depthwise.weights.withUnsafeBufferPointer { weights in
                     pre.withUnsafeBufferPointer { pre in
