@@ -30,8 +30,8 @@ func occlusionBenchmark(path: String?) throws -> [String: Any] {
     let repeats = Int(argument("--repeat", default: "3"))!
     let window = Int(argument("--window", default: "32"))!
     let step = Int(argument("--stride", default: "16"))!
-    let coarseStep = Int(argument("--coarse-step", default: "2"))!
     let defaults = OcclusionMap.Settings()
+    let coarseStep = Int(argument("--coarse-step", default: String(defaults.coarseStep)))!
     let recomputeCut = Double(argument("--recompute-cut", default: String(defaults.recomputeCut)))!
     let refineCut = Double(argument("--refine-cut", default: String(defaults.refineCut)))!
     /// "default", "none" (exact embeddings) or a number.

@@ -172,7 +172,7 @@ extension Occlusion {
             while true {
                 peak = computed.values.max() ?? 0
                 guard peak > 0 else { break }
-                let next = (0..<(n * n)).filter { computed[$0] == nil && Self.largestNeighbour($0, computed, n: n) >= settings.refineCut * peak }
+                let next = (0..<(n * n)).filter { computed[$0] == nil && (Self.computedNeighbours($0, computed, n: n).max() ?? -.infinity) >= settings.refineCut * peak }
                 if next.isEmpty { break }
                 run(next, .exact, threshold: settings.changeThreshold)
             }
@@ -184,16 +184,17 @@ extension Occlusion {
                             heatmap: OcclusionMap.heatmap(filled), multiplyAdds: macs)
     }
 
-    /// The largest drop among the computed windows of the eight around fine window `index`, or -∞.
-    static func largestNeighbour(_ index: Int, _ computed: [Int: Double], n: Int) -> Double {
+    /// The drops of the computed windows among the eight around fine window
+    /// `index`, row by row: what the refinement judges and the estimates average.
+    static func computedNeighbours(_ index: Int, _ computed: [Int: Double], n: Int) -> [Double] {
         let i = index / n, j = index % n
-        var largest = -Double.infinity
+        var drops: [Double] = []
         for di in -1...1 where (0..<n).contains(i + di) {
             for dj in -1...1 where (0..<n).contains(j + dj) && (di, dj) != (0, 0) {
-                if let v = computed[(i + di) * n + (j + dj)] { largest = max(largest, v) }
+                if let v = computed[(i + di) * n + (j + dj)] { drops.append(v) }
             }
         }
-        return largest
+        return drops
     }
 
     /// Each fine window not computed, estimated from the computed windows among
@@ -208,13 +209,8 @@ extension Occlusion {
         var out: [Int: Double] = [:]
         for i in 0..<n {
             for j in 0..<n where computed[i * n + j] == nil {
-                var total = 0.0, count = 0.0
-                for di in -1...1 where (0..<n).contains(i + di) {
-                    for dj in -1...1 where (0..<n).contains(j + dj) {
-                        if let v = computed[(i + di) * n + (j + dj)] { total += v; count += 1 }
-                    }
-                }
-                if count > 0 { out[i * n + j] = total / count; continue }
+                let neighbours = Self.computedNeighbours(i * n + j, computed, n: n)
+                if !neighbours.isEmpty { out[i * n + j] = neighbours.reduce(0, +) / Double(neighbours.count); continue }
                 let (i0, i1, ti) = bracket(i), (j0, j1, tj) = bracket(j)
                 func at(_ a: Int, _ b: Int) -> Double { computed[a * n + b] ?? 0 }
                 out[i * n + j] = (1 - ti) * ((1 - tj) * at(i0, j0) + tj * at(i0, j1)) + ti * ((1 - tj) * at(i1, j0) + tj * at(i1, j1))
