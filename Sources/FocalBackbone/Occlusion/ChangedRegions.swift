@@ -34,7 +34,7 @@ extension Incremental {
     /// One layer's new activations for a batch of patches: dense over each
     /// patch's box, and which positions count as changed (nil: all). After
     /// `pruned` the others hold the recorded values; a depthwise output keeps
-    /// its new values there, for `addFirstOrder`.
+    /// its new values there, whose first-order effect `flagged` took.
     struct Layer {
         var regions: Regions
         var values: [Float]
@@ -57,46 +57,35 @@ extension Incremental {
     /// score change of the positions that did not is added to `corrections`.
     func flagged(_ layer: Layer, recorded: [Float], scale: Float, gradient: [Float]?, side: Int, channels c: Int,
                  corrections: inout [Double]) -> [Bool] {
-        let changed = Self.changed(layer, recorded: recorded, side: side, channels: c, tolerance: changeThreshold! * scale)
-        if let gradient {
-            Self.addFirstOrder(layer, changed: changed, recorded: recorded, gradient: gradient, side: side, channels: c, into: &corrections)
-        }
-        return changed
+        Self.flagged(layer, recorded: recorded, gradient: gradient, side: side, channels: c,
+                     tolerance: changeThreshold! * scale, corrections: &corrections)
     }
 
-    /// Per position of `layer`: whether a channel differs from the record by more than `tolerance`.
-    static func changed(_ layer: Layer, recorded: [Float], side: Int, channels c: Int, tolerance: Float) -> [Bool] {
+    /// Per position of `layer`: whether a channel differs from the record by
+    /// more than `tolerance`; for the others, gradient · (value − recorded)
+    /// added to their patch's correction (one pass, see `Move.small`).
+    static func flagged(_ layer: Layer, recorded: [Float], gradient: [Float]?, side: Int, channels c: Int, tolerance: Float,
+                        corrections: inout [Double]) -> [Bool] {
         var out = [Bool](repeating: false, count: layer.regions.positions)
+        let noGradient: [Float] = []
         layer.values.withUnsafeBufferPointer { values in
             recorded.withUnsafeBufferPointer { recorded in
-                layer.regions.forEachPosition { _, k, y, x in
-                    let new = values.baseAddress! + k * c, old = recorded.baseAddress! + (y * side + x) * c
-                    var i = 0
-                    while i < c && abs(new[i] - old[i]) <= tolerance { i += 1 }
-                    out[k] = i < c
-                }
-            }
-        }
-        return out
-    }
-
-    /// Adds, per patch, gradient · (value − recorded) over the positions not flagged as changed.
-    static func addFirstOrder(_ layer: Layer, changed: [Bool], recorded: [Float], gradient: [Float], side: Int, channels c: Int,
-                              into corrections: inout [Double]) {
-        layer.values.withUnsafeBufferPointer { values in
-            recorded.withUnsafeBufferPointer { recorded in
-                gradient.withUnsafeBufferPointer { gradient in
+                (gradient ?? noGradient).withUnsafeBufferPointer { g in
+                    let values = values.baseAddress!, recorded = recorded.baseAddress!
+                    let g = gradient == nil ? nil : g.baseAddress
                     layer.regions.forEachPosition { p, k, y, x in
-                        guard !changed[k] else { return }
-                        let v = values.baseAddress! + k * c, r = (y * side + x) * c
-                        let old = recorded.baseAddress! + r, g = gradient.baseAddress! + r
-                        var position: Float = 0
-                        for i in 0..<c { position += g[i] * (v[i] - old[i]) }
-                        corrections[p] += Double(position)
+                        let r = (y * side + x) * c
+                        if let move = Move.small(from: recorded + r, to: values + k * c, count: c, tolerance: tolerance,
+                                                 gradient: g.map { $0 + r }) {
+                            corrections[p] += Double(move)
+                        } else {
+                            out[k] = true
+                        }
                     }
                 }
             }
         }
+        return out
     }
 
     /// Each patch's box cut to the bounding box of its changed positions
