@@ -21,6 +21,19 @@ public enum BLAS {
                     Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
+    /// The Euclidean norm of `x`.
+    public static func norm(_ x: [Float]) -> Float {
+        cblas_snrm2(Int32(x.count), x, 1)
+    }
+
+    /// a − b, element by element.
+    public static func difference(_ a: [Float], _ b: [Float]) -> [Float] {
+        precondition(a.count == b.count)
+        var out = a
+        cblas_saxpy(Int32(a.count), -1, b, 1, &out, 1)
+        return out
+    }
+
     /// AᵀA for a row-major m×n float64 matrix A: the n×n Gram matrix (LAPACK
     /// wants it whole, so dsyrk's upper triangle is mirrored into the lower).
     public static func gram(_ a: [Double], rows m: Int, columns n: Int) -> [Double] {

@@ -100,13 +100,13 @@ struct Incremental {
         // Only the thresholded layers need a scale.
         func rms(_ b: Int, _ v: [Float]) -> Float {
             guard b >= Self.thresholdedFrom, !v.isEmpty else { return 0 }
-            return (v.reduce(0) { $0 + $1 * $1 } / Float(v.count)).squareRoot()
+            return BLAS.norm(v) / Float(v.count).squareRoot()
         }
         if thresholded {
             projected = network.blocks.map { block in
                 let b = block.spec.index
                 guard b >= Self.thresholdedFrom else { return [] }
-                return block.spec.hasResidual ? zip(inputs[b + 1], inputs[b]).map { $0 - $1 } : inputs[b + 1]
+                return block.spec.hasResidual ? BLAS.difference(inputs[b + 1], inputs[b]) : inputs[b + 1]
             }
             inputScale = inputs.indices.map { rms($0, inputs[$0]) }
             depthwiseScale = depthwise.indices.map { rms($0, depthwise[$0]) }
