@@ -155,4 +155,20 @@ final class OcclusionTests: XCTestCase {
         XCTAssertEqual(drops[top]!, fineDrops[top]!, accuracy: 1e-4)
         XCTAssertTrue(coarse.contains { abs(drops[$0]! - fineDrops[$0]!) > 1e-3 })
     }
+
+    /// A refinement round short of a lane is filled with the windows whose
+    /// largest computed neighbour is largest (hand-worked on a 5×5 grid).
+    func testShortRoundsTakeTheWindowsNearestTheCut() {
+        XCTAssertEqual(Occlusion.spare(3, 2), 1)
+        XCTAssertEqual(Occlusion.spare(4, 2), 0)
+        XCTAssertEqual(Occlusion.spare(5, 4), 3)
+        XCTAssertEqual(Occlusion.spare(7, 1), 0)
+        // Computed: corner (0,0) 1.0, centre (2,2) 4.0, corner (4,4) 2.0.
+        let computed: [Int: Double] = [0: 1.0, 12: 4.0, 24: 2.0]
+        // Beside the centre (6 also beside the corner) the largest neighbour is 4.0.
+        XCTAssertEqual(Occlusion.nearest(3, computed, n: 5, excluding: [6, 7]), [8, 11, 13])
+        // With the centre's ring taken: beside (4,4) at 2.0, then beside (0,0) at 1.0; none without a computed neighbour.
+        XCTAssertEqual(Occlusion.nearest(10, computed, n: 5, excluding: [6, 7, 8, 11, 13, 16, 17, 18]), [19, 23, 1, 5])
+        XCTAssertEqual(Occlusion.nearest(0, computed, n: 5, excluding: []), [])
+    }
 }
