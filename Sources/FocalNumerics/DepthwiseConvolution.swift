@@ -151,6 +151,11 @@ public struct DepthwiseConvolution: Sendable {
         weights.withUnsafeBufferPointer { wb in
             bias.withUnsafeBufferPointer { bb in
                 for (i, _) in rows.enumerated() {
+                    if hasBandLoop {
+                        bandRow(band: UnsafePointer(band), bandWidth: bandWidth, row: i, columns: columns.count,
+                                output: output + i * outputWidth * c, weights: wb.baseAddress!, bias: bb.baseAddress!)
+                        continue
+                    }
                     let done = applyInterior(input: UnsafePointer(band), inputWidth: bandWidth, firstInputRow: i * s,
                                              firstInputColumn: { _ in 0 }, output: output + i * outputWidth * c,
                                              columns: 0..<columns.count, weights: wb.baseAddress!, bias: bb.baseAddress!,
