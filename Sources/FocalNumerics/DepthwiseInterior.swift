@@ -65,10 +65,10 @@ extension DepthwiseConvolution {
         var x0 = input + (iy0 * inputWidth + ix0) * c
         var o = output
         // `m` (1 to 4) neighbouring outputs, a constant at each call below, so
-        // the tests on it fold away. Rows of 5 to 7 outputs (the 7×7 maps and
-        // regions of them) end in 1 to 3: one at a time, each tap would load a
-        // weight for a single multiply-add (measured 9% less depthwise time in
-        // approximate occlusion than with the remainder one by one).
+        // the tests on it fold away. Rows whose length is not a multiple of 4
+        // end in 1 to 3: one at a time, each tap would load a weight for a
+        // single multiply-add (measured 7% less depthwise time in approximate
+        // occlusion, when its band still used this loop; see `DepthwiseBand`).
         @inline(__always) func outputs(_ m: Int) {
             var cb = 0
             while cb < c {

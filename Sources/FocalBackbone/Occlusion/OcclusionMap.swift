@@ -52,8 +52,12 @@ public struct OcclusionMap: Sendable {
         /// `ApproximateOcclusionTests` (concept head, against the exact map;
         /// a temporary sweep of the same test): they find the exact top region
         /// on all 71 (correlation 0.949) for 9.41G multiply-adds per
-        /// explanation. A coarse threshold of 0.4 or 0.6 found 70 (9.95G,
-        /// 8.95G); a refinement cut of 0.4 or 0.45, 68 and 66; a change
+        /// explanation, before short rounds took extra windows (since then
+        /// correlation 0.950 for 1% more). A head input threshold twice or
+        /// four times the others found 70 and 67 for 1-2% fewer; refinement
+        /// rounds at a looser threshold (0.2-0.5), with the windows at the cut
+        /// computed again at 0.1 after, 63-68. A coarse threshold of 0.4 or
+        /// 0.6 found 70 (9.95G, 8.95G); a refinement cut of 0.4 or 0.45, 68 and 66; a change
         /// threshold of 0.15 with a coarse one of 0.4, 68. The earlier rule,
         /// two rounds refining the 20% of windows with the highest estimates
         /// at threshold 0.1, found 69 for 11.26G; without the coarse
