@@ -125,7 +125,7 @@ public struct DepthwiseConvolution: Sendable {
         guard !rows.isEmpty && !columns.isEmpty else { return }
         let (pr, pc) = padding(height: height, width: width)
         let c = channels, k = kernel, s = stride
-        precondition(c % 8 == 0, "the padded depthwise loop takes channels 8 at a time")
+        precondition(hasBandLoop, "the padded depthwise loop takes 3x3 or 5x5 kernels, stride 1 or 2, channels 8 at a time")
         let top = rows.lowerBound * s - pr.before, left = columns.lowerBound * s - pc.before
         let bandHeight = (rows.count - 1) * s + k, bandWidth = (columns.count - 1) * s + k
         let band = UnsafeMutablePointer<Float>.allocate(capacity: bandHeight * bandWidth * c)
@@ -150,17 +150,9 @@ public struct DepthwiseConvolution: Sendable {
         }
         weights.withUnsafeBufferPointer { wb in
             bias.withUnsafeBufferPointer { bb in
-                for (i, _) in rows.enumerated() {
-                    if hasBandLoop {
-                        bandRow(band: UnsafePointer(band), bandWidth: bandWidth, row: i, columns: columns.count,
-                                output: output + i * outputWidth * c, weights: wb.baseAddress!, bias: bb.baseAddress!)
-                        continue
-                    }
-                    let done = applyInterior(input: UnsafePointer(band), inputWidth: bandWidth, firstInputRow: i * s,
-                                             firstInputColumn: { _ in 0 }, output: output + i * outputWidth * c,
-                                             columns: 0..<columns.count, weights: wb.baseAddress!, bias: bb.baseAddress!,
-                                             inputActivated: true)
-                    precondition(done, "no specialised depthwise loop for kernel \(k), stride \(s)")
+                for i in 0..<rows.count {
+                    bandRow(band: UnsafePointer(band), bandWidth: bandWidth, row: i, columns: columns.count,
+                            output: output + i * outputWidth * c, weights: wb.baseAddress!, bias: bb.baseAddress!)
                 }
             }
         }

@@ -12,12 +12,10 @@ extension DepthwiseConvolution {
     /// Computes outputs `columns` of output row `oy` for channels `0..<channels`
     /// when every tap is inside the image; `columns` must be interior. Returns
     /// false (doing nothing) for kernel shapes without a specialised loop.
-    /// `inputActivated` says the input already had `inputActivation` applied
-    /// (the zero-padded copy applies it once as it copies).
     @inline(__always)
     func applyInterior(input: UnsafePointer<Float>, inputWidth: Int, firstInputRow: Int, firstInputColumn: (Int) -> Int,
                        output: UnsafeMutablePointer<Float>, columns: Range<Int>,
-                       weights w: UnsafePointer<Float>, bias b: UnsafePointer<Float>, inputActivated: Bool = false) -> Bool {
+                       weights w: UnsafePointer<Float>, bias b: UnsafePointer<Float>) -> Bool {
         let ix0 = firstInputColumn(columns.lowerBound), n = columns.count
         @inline(__always) func run(clamp: Bool) -> Bool {
             // The network's shapes with the channel count fixed too, so every tap's
@@ -44,7 +42,7 @@ extension DepthwiseConvolution {
             }
             return true
         }
-        return inputActivation == .relu6 && !inputActivated ? run(clamp: true) : run(clamp: false)
+        return inputActivation == .relu6 ? run(clamp: true) : run(clamp: false)
     }
 
     /// `count` outputs written from `output` on, the first reading input

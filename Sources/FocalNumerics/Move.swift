@@ -39,11 +39,11 @@ public enum Move {
         return total
     }
 
-    /// Whether a lane of |a| or |b| is above `limit` (or is NaN): one compare
-    /// and one mask test, where `any()` of a SIMD mask goes lane by lane.
+    /// Whether a lane of |a| or |b| is above `limit` or is NaN: written as
+    /// "not all within", because −limit ≤ x ≤ limit fails for NaN, as the
+    /// scalar test does.
     @inlinable @inline(__always)
     static func exceeds(_ a: Float8Lanes, _ b: Float8Lanes, _ limit: Float8Lanes) -> Bool {
-        // |x| ≤ limit fails for NaN too, as the scalar test does.
         let inside = (a .<= limit) .& (a .>= -limit) .& (b .<= limit) .& (b .>= -limit)
         return !all(inside)
     }

@@ -54,18 +54,11 @@ extension Incremental {
 
     /// Per position of `layer`: whether a channel moved from the record by
     /// more than the threshold times `scale`. With a gradient, the first-order
-    /// score change of the positions that did not is added to `corrections`.
+    /// score change of the positions that did not, gradient · (value −
+    /// recorded), is added to their patch's correction (one pass, see `Move.small`).
     func flagged(_ layer: Layer, recorded: [Float], scale: Float, gradient: [Float]?, side: Int, channels c: Int,
                  corrections: inout [Double]) -> [Bool] {
-        Self.flagged(layer, recorded: recorded, gradient: gradient, side: side, channels: c,
-                     tolerance: changeThreshold! * scale, corrections: &corrections)
-    }
-
-    /// Per position of `layer`: whether a channel differs from the record by
-    /// more than `tolerance`; for the others, gradient · (value − recorded)
-    /// added to their patch's correction (one pass, see `Move.small`).
-    static func flagged(_ layer: Layer, recorded: [Float], gradient: [Float]?, side: Int, channels c: Int, tolerance: Float,
-                        corrections: inout [Double]) -> [Bool] {
+        let tolerance = changeThreshold! * scale
         var out = [Bool](repeating: false, count: layer.regions.positions)
         let noGradient: [Float] = []
         layer.values.withUnsafeBufferPointer { values in
