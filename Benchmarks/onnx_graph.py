@@ -6,13 +6,20 @@ No torch: the safetensors file is parsed with struct + json + numpy, the graph i
 written with `onnx.helper` only.
 
     python3 Benchmarks/onnx_graph.py [--weights models/efficientnet-lite0.safetensors]
-                                     [--out efficientnet-lite0.onnx]
+                                     [--out efficientnet-lite0.onnx] [--dynamic]
 
 Graph (see /work/shared/backbone.md): input `input` float32 [N,3,224,224] (NCHW,
 x = (pixel - 127) / 128); BatchNorm (eps 1e-3) folded into every convolution's
 weight and bias; TensorFlow SAME padding written out as explicit, asymmetric
 Conv `pads`; ReLU6 = Clip(0, 6); outputs `embedding` [N,1280] (GlobalAveragePool
 after the head) and `logits` [N,1000] (the fc layer). Opset 17.
+
+With `build_model(..., dynamic=True)` (`--dynamic`) the spatial dims are free:
+input [N,3,H,W], every Conv uses `auto_pad="SAME_UPPER"` (TensorFlow SAME: out =
+ceil(in / stride), the odd pixel of padding after, i.e. bottom/right) instead of
+explicit pads, and there is a third output `features` [N,1280,h,w]: the head
+(conv, BN, ReLU6) before GlobalAveragePool. At 224x224 it computes the same
+network as the static graph.
 
 Every build is checked: `build_model()` runs the graph with onnxruntime on the
 224x224 reference images in /work/shared/vectors/ and asserts that the embedding
@@ -77,8 +84,9 @@ def same_pads(size, kernel, stride):
 
 
 class _Builder:
-    def __init__(self, tensors):
+    def __init__(self, tensors, dynamic=False):
         self.t = tensors
+        self.dynamic = dynamic
         self.nodes = []
         self.inits = []
         self.used = set()
@@ -93,7 +101,9 @@ class _Builder:
         return self.t[name].astype(np.float64)
 
     def conv_bn(self, x, size, conv, bn, stride=1, groups=1, relu6=True):
-        """Conv (BN folded) + optional Clip(0,6). Returns (output name, output spatial size)."""
+        """Conv (BN folded) + optional Clip(0,6). Returns (output name, output spatial size).
+
+        Dynamic graphs: auto_pad SAME_UPPER instead of explicit pads; size is unknown (None)."""
         w = self.get(conv + ".weight")
         gamma, beta = self.get(bn + ".weight"), self.get(bn + ".bias")
         mean, var = self.get(bn + ".running_mean"), self.get(bn + ".running_var")
@@ -101,7 +111,11 @@ class _Builder:
         w_folded = (w * scale[:, None, None, None]).astype(np.float32)
         b_folded = (beta - mean * scale).astype(np.float32)
         k = w.shape[2]
-        before, after, out = same_pads(size, k, stride)
+        if self.dynamic:
+            padding, out = {"auto_pad": "SAME_UPPER"}, None
+        else:
+            before, after, out = same_pads(size, k, stride)
+            padding = {"pads": [before, before, after, after]}
         wname, bname = conv + ".weight_folded", conv + ".bias_folded"
         self.inits.append(numpy_helper.from_array(w_folded, wname))
         self.inits.append(numpy_helper.from_array(b_folded, bname))
@@ -109,7 +123,7 @@ class _Builder:
         self.nodes.append(helper.make_node(
             "Conv", [x, wname, bname], [y], name=y,
             kernel_shape=[k, k], strides=[stride, stride], group=groups,
-            pads=[before, before, after, after], dilations=[1, 1]))
+            dilations=[1, 1], **padding))
         if relu6:
             z = y + "_relu6"
             self.nodes.append(helper.make_node("Clip", [y, "relu6_min", "relu6_max"], [z], name=z))
@@ -117,14 +131,16 @@ class _Builder:
         return y, out
 
 
-def build_model(weights_path=DEFAULT_WEIGHTS, verify=True):
-    """The ONNX ModelProto; asserts the reference vectors unless verify=False."""
+def build_model(weights_path=DEFAULT_WEIGHTS, verify=True, dynamic=False):
+    """The ONNX ModelProto; asserts the reference vectors unless verify=False.
+
+    dynamic=True: input [N,3,H,W], SAME_UPPER auto_pad, extra output `features` [N,1280,h,w]."""
     tensors = load_safetensors(weights_path)
-    b = _Builder(tensors)
+    b = _Builder(tensors, dynamic=dynamic)
     b.inits.append(numpy_helper.from_array(np.array(0.0, np.float32), "relu6_min"))
     b.inits.append(numpy_helper.from_array(np.array(6.0, np.float32), "relu6_max"))
 
-    x, size = b.conv_bn("input", INPUT_SIZE, "_conv_stem", "_bn0", stride=2)
+    x, size = b.conv_bn("input", None if dynamic else INPUT_SIZE, "_conv_stem", "_bn0", stride=2)
     index = 0
     for repeats, kernel, stride, expand, cin, cout in STAGES:
         for r in range(repeats):
@@ -146,6 +162,10 @@ def build_model(weights_path=DEFAULT_WEIGHTS, verify=True):
             x, size = h, out_size
             index += 1
     x, size = b.conv_bn(x, size, "_conv_head", "_bn1")
+    outputs = []
+    if dynamic:
+        b.nodes.append(helper.make_node("Identity", [x], ["features"], name="features"))
+        outputs.append(helper.make_tensor_value_info("features", TensorProto.FLOAT, ["N", 1280, "h", "w"]))
     b.nodes.append(helper.make_node("GlobalAveragePool", [x], ["pooled"], name="pooled"))
     b.inits.append(numpy_helper.from_array(np.array([0, -1], np.int64), "flatten_shape"))
     b.nodes.append(helper.make_node("Reshape", ["pooled", "flatten_shape"], ["embedding"], name="embedding"))
@@ -156,11 +176,12 @@ def build_model(weights_path=DEFAULT_WEIGHTS, verify=True):
 
     unused = set(tensors) - b.used
     assert not unused, f"weights not used by the graph: {sorted(unused)[:5]}..."
+    spatial = ["H", "W"] if dynamic else [INPUT_SIZE, INPUT_SIZE]
     graph = helper.make_graph(
         b.nodes, "efficientnet_lite0",
-        [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["N", 3, INPUT_SIZE, INPUT_SIZE])],
+        [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["N", 3] + spatial)],
         [helper.make_tensor_value_info("embedding", TensorProto.FLOAT, ["N", 1280]),
-         helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["N", 1000])],
+         helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["N", 1000])] + outputs,
         b.inits)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)],
                               producer_name="focal-benchmarks")
@@ -218,8 +239,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--weights", default=DEFAULT_WEIGHTS)
     parser.add_argument("--out", default=None, help="write the .onnx file here")
+    parser.add_argument("--dynamic", action="store_true",
+                        help="dynamic H, W (auto_pad SAME_UPPER) and an extra output `features`")
     args = parser.parse_args()
-    model = build_model(args.weights, verify=False)
+    model = build_model(args.weights, verify=False, dynamic=args.dynamic)
     print(f"graph: {len(model.graph.node)} nodes, {len(model.graph.initializer)} initializers, opset {OPSET}")
     verify_vectors(model, quiet=False)
     print(f"reference vectors: all within {EMBED_TOLERANCE}")

@@ -86,7 +86,7 @@ public struct Advisor {
             switch verdict {
             case .success(let f):
                 if !f.focal && !f.weak { notFocal.append(f) }
-                if f.method == "explanation" { explained += 1 }
+                if f.method == "map" { explained += 1 }
             case .failure(let error): unreadable.append("\(sample.path): \(error)")
             }
         }
@@ -133,7 +133,7 @@ public struct Advisor {
                             unreadable: unreadable, withoutRegionLabels: explained),
             influence: influential, proposal: proposal,
             summary: proposal.summary(positives: positives.count, drivers: drivers, notFocal: notFocal.count)
-                + (explained > 0 ? " \(explained) positives have no '\(concept)' region label, so their focality was judged by the model itself (weak); label where the \(concept) is to judge them properly." : ""),
+                + (explained > 0 ? " \(explained) positives have no '\(concept)' region label, so their focality was judged from the concept's map (the region it finds, hidden and shown alone); region labels judge it better." : ""),
             revision: nil, verification: nil)
     }
 }

@@ -14,13 +14,16 @@ public struct Focality: Codable, Sendable {
     public var ownShare: Double
     /// The part that hiding the concept's region leaves in place: carried by context.
     public var contextShare: Double
-    /// "annotation" (the concept's labelled regions) or "explanation" (occlusion,
-    /// for positives without a region label).
+    /// "annotation" (the concept's labelled regions) or "map" (the region the
+    /// concept's map finds, for positives without a region label).
     public var method: String
     public var reason: String
     /// The model does not score it above a blank image: an under-learned
     /// positive, not a context-driven one (never proposed for removal).
     public var weak = false
+    /// With method "map": the share of the map's positive mass in the region it found, and that region.
+    public var mapShare: Double?
+    public var region: [Int]?
 }
 
 /// Measures focality with the model being advised on. With region labels it
@@ -34,6 +37,9 @@ public struct FocalityJudge {
     public var baseline = Baseline.gray
     /// Focal when the concept's own region carries at least this share.
     public var threshold = 0.5
+    /// Without a region label, focal also needs the map's strongest region to
+    /// hold at least this share of its positive mass (README, "Advice").
+    public var massThreshold = 0.5
 
     public init(backbone: Backbone, model: HeadModel, concept: String) {
         self.backbone = backbone
@@ -129,22 +135,31 @@ public struct FocalityJudge {
         return Focality(image: sample.path, focal: focal, ownShare: own, contextShare: context, method: "annotation", reason: reason)
     }
 
-    /// Without a region label: explain the score and ask whether the evidence
-    /// regions are themselves scored as the concept.
+    /// Without a region label: the concept's map (its log-odds split over the
+    /// image) finds the region that carries most of the positive evidence; the
+    /// positive is focal when that region holds at least `massThreshold` of the
+    /// map's positive mass and, shown alone, restores at least `threshold` of
+    /// the score (the same test as with a label, on the region the map found).
     func explained(_ sample: Sample) throws -> Focality {
         var options = Explainer.Options()
         options.baseline = baseline
-        let explanation = try Explainer(backbone: backbone, model: model, preprocessing: preprocessing, options: options)
+        let e = try Explainer(backbone: backbone, model: model, preprocessing: preprocessing, options: options)
             .explain(path: sample.path, concept: concept)
-        let own = explanation.regions.filter { r in r.names.contains { $0.name == concept && $0.source == "concept" } }
-            .map(\.share).reduce(0, +)
-        let carried = explanation.regions.map(\.share).reduce(0, +)
-        let context = max(0, min(1, carried - own))
-        let reason = explanation.focal
-            ? "its top evidence region is itself scored as \(concept)"
-            : "no evidence region is scored as \(concept) on its own; \(percent(context)) of the score sits in context"
-        return Focality(image: sample.path, focal: explanation.focal, ownShare: min(1, max(0, own)), contextShare: context,
-                        method: "explanation", reason: reason)
+        guard e.logit - e.baselineLogit > 1e-6 else {
+            return Focality(image: sample.path, focal: false, ownShare: 0, contextShare: 0, method: "map",
+                            reason: "the model does not score it above a blank image", weak: true)
+        }
+        guard let best = e.regions.max(by: { $0.mapShare < $1.mapShare }) else {
+            return Focality(image: sample.path, focal: false, ownShare: 0, contextShare: 1, method: "map",
+                            reason: "its map has no positive evidence region", mapShare: 0)
+        }
+        let own = min(1, max(0, best.insertionShare))
+        let context = min(1, max(0, 1 - best.share))
+        let focal = own >= threshold && best.mapShare >= massThreshold
+        let reason = "its strongest region holds \(percent(best.mapShare)) of the map's evidence and alone gives \(percent(own)) of the score"
+            + (focal ? "" : "; with it hidden, the rest still gives \(percent(context))")
+        return Focality(image: sample.path, focal: focal, ownShare: own, contextShare: context, method: "map", reason: reason,
+                        mapShare: best.mapShare, region: best.box)
     }
 }
 

@@ -126,8 +126,9 @@ public final class EfficientNetLite0: Sendable {
             return bandScratch
         }
 
-        public init() {
-            let size = Self.largestActivation
+        /// Sized for `inputSide`×`inputSide` images (the network's 224 unless a feature map is asked at another size).
+        public init(inputSide: Int = Architecture.inputSize) {
+            let size = inputSide == Architecture.inputSize ? Self.largestActivation : Self.largestActivation(inputSide: inputSide)
             buffers = (0..<4).map { _ in
                 let p = UnsafeMutablePointer<Float>.allocate(capacity: size)
                 p.initialize(repeating: 0, count: size)
@@ -164,16 +165,17 @@ public final class EfficientNetLite0: Sendable {
         }()
 
         /// Floats per image in the largest activation (or im2col matrix) of the network.
-        static let largestActivation: Int = {
-            var side = Architecture.inputSize
-            side = SamePadding(input: side, kernel: 3, stride: 2).output
+        static let largestActivation = largestActivation(inputSide: Architecture.inputSize)
+
+        static func largestActivation(inputSide: Int) -> Int {
+            var side = SamePadding(input: inputSide, kernel: 3, stride: 2).output
             var largest = side * side * max(27, Architecture.stemChannels)
             for b in Architecture.blocks {
                 largest = max(largest, side * side * b.expandedChannels)
                 side = SamePadding(input: side, kernel: b.kernel, stride: b.stride).output
             }
             return max(largest, side * side * Architecture.headChannels)
-        }()
+        }
     }
 
     /// Embeds `count` normalised 224×224×3 channel-last images stored one after
@@ -241,12 +243,13 @@ public final class EfficientNetLite0: Sendable {
     @discardableResult
     func embedGroup(_ input: UnsafePointer<Float>, count n: Int, into output: UnsafeMutablePointer<Float>,
                     workspace: Workspace, workers: Int? = nil, blocks range: Range<Int> = 0..<16,
-                    buffers given: [UnsafeMutablePointer<Float>]? = nil,
-                    observe: ((Observed, UnsafePointer<Float>) -> Void)? = nil) -> UnsafeMutablePointer<Float> {
+                    buffers given: [UnsafeMutablePointer<Float>]? = nil, inputSide size: Int = Architecture.inputSize,
+                    observe: ((Observed, UnsafePointer<Float>) -> Void)? = nil,
+                    head onHead: ((UnsafePointer<Float>) -> Void)? = nil) -> UnsafeMutablePointer<Float> {
+        precondition(size == Architecture.inputSize || range.lowerBound == 0, "a partial pass runs at 224 only")
         let workers = workers ?? self.workers
         var buffers = given ?? workspace.buffers
-        let size = Architecture.inputSize
-        var side = Self.inputSides[range.lowerBound]
+        var side = size == Architecture.inputSize ? Self.inputSides[range.lowerBound] : Self.sides(input: size)[0]
         if range.lowerBound == 0 {
         // Stem: direct 3×3/2 convolution into buffer 0, output rows split between workers.
         let stemOutput = buffers[0]
@@ -301,6 +304,7 @@ public final class EfficientNetLite0: Sendable {
         guard range.upperBound == blocks.count else { return buffers[0] }
         head.apply(input: buffers[0], rows: n * side * side, output: buffers[1], workers: workers)
         observe?(.head, buffers[1])
+        onHead?(buffers[1])
         globalAveragePool(buffers[1], images: n, positions: side * side, channels: Architecture.headChannels,
                           output: output)
         return buffers[0]
@@ -319,11 +323,14 @@ public final class EfficientNetLite0: Sendable {
     }
 
     /// The spatial side of each block's input (17: then the last block's output).
-    static let inputSides: [Int] = {
-        var sides = [SamePadding(input: Architecture.inputSize, kernel: 3, stride: 2).output]
+    static let inputSides: [Int] = sides(input: Architecture.inputSize)
+
+    /// The spatial side of each block's input for an `input`×`input` image, the last block's output last.
+    static func sides(input: Int) -> [Int] {
+        var sides = [SamePadding(input: input, kernel: 3, stride: 2).output]
         for b in Architecture.blocks { sides.append(SamePadding(input: sides.last!, kernel: b.kernel, stride: b.stride).output) }
         return sides
-    }()
+    }
 
     /// ImageNet logits (count × 1000) of embeddings (count × 1280).
     public func logits(embeddings: UnsafePointer<Float>, count n: Int, into output: UnsafeMutablePointer<Float>) {

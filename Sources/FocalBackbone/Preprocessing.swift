@@ -30,6 +30,16 @@ public struct Preprocessing: Sendable {
         image.resized(shorterSide: Self.resizeShorterSide, centerCroppedTo: (Self.cropSize, Self.cropSize))
     }
 
+    /// The s×s input at another scale: shorter side to `shorterSide(forCrop: s)`, centre crop s×s.
+    public func networkImage(_ image: RGBImage, side: Int) -> RGBImage {
+        image.resized(shorterSide: Self.shorterSide(forCrop: side), centerCroppedTo: (side, side))
+    }
+
+    /// The shorter side an s×s crop is cut from: 256 for 224, in that proportion otherwise.
+    public static func shorterSide(forCrop side: Int) -> Int {
+        side == cropSize ? resizeShorterSide : Int((Double(side) * Double(resizeShorterSide) / Double(cropSize)).rounded())
+    }
+
     public func networkImage(path: String) throws -> RGBImage {
         networkImage(try decoder.decode(path: path))
     }
@@ -42,10 +52,8 @@ public struct Preprocessing: Sendable {
         }
     }
 
+    /// An image of any size as normalised channel-last floats.
     public static func normalize(_ image: RGBImage) -> [Float] {
-        [Float](unsafeUninitializedCapacity: image.pixels.count) { buffer, count in
-            normalize(image, into: buffer.baseAddress!)
-            count = image.pixels.count
-        }
+        image.pixels.map { (Float($0) - 127) / 128 }
     }
 }

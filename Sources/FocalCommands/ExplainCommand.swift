@@ -12,21 +12,33 @@ import Foundation
 /// `focal explain`: which parts of a photo drive a concept's score, and what they are.
 struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Explain a concept model's score on an image by occlusion, and name the regions that drive it.",
+        abstract: "Explain a concept model's score on an image: where it comes from, what is there, checked by hiding it.",
         discussion: """
-            Slides a window over the image (or hides superpixels with --segments), re-scores every \
-            occluded copy, and maps how much the concept's log-odds drop. The approximate mode (default) \
-            computes a coarse grid and refines where the score moves; --exact computes every window \
-            incrementally (the same numbers as --naive, for fewer multiply-adds). Regions are named from \
-            the dataset's region labels (--data, or a manifest.csv above the image), the model's concepts \
-            and the backbone's ImageNet labels. With --out DIR writes DIR/<image>.<concept>.png and .json.
+            --method map (default) splits the concept's log-odds exactly over the network's last feature \
+            map, at several input sizes (--scales), and combines them; --method occlusion slides a window \
+            over the image and maps how much the log-odds drop (approximate by default; --exact computes \
+            every window incrementally, --naive by full passes); --method segments hides superpixels. \
+            Every region is checked by an intervention: the drop when it is hidden and the score with only \
+            it shown. Regions are named from the dataset's region labels (--data, or a manifest.csv above \
+            the image), the model's concepts and the backbone's ImageNet labels. With --out DIR writes \
+            DIR/<image>.<concept>.png and .json. Several images (or folders) are explained in turn; an \
+            unreadable one is reported and skipped.
             """)
 
     @Option(help: "The model file (from focal train).")
     var model: String
 
-    @Argument(help: "The image to explain.")
-    var image: String
+    @Argument(help: "The images (or folders of images) to explain.")
+    var images: [String]
+
+    @Option(help: "How the heatmap is made: map, occlusion or segments.")
+    var method: String = "map"
+
+    @Option(help: "Input sides of the map method, comma-separated (default 224,320,448).")
+    var scales: String?
+
+    @Option(help: "Regions are the heatmap's connected parts at or above this share of its peak (default: 0.5 for map, 0.35 otherwise).")
+    var cut: Double?
 
     @Option(help: "The concept to explain (default: each concept that fires).")
     var concept: String?
@@ -40,7 +52,7 @@ struct Explain: ParsableCommand {
     @Option(help: "What hidden pixels become: gray, mean or blur.")
     var baseline: String = "gray"
 
-    @Option(help: "Hide about this many superpixels (SLIC) instead of square windows.")
+    @Option(help: "Hide about this many superpixels (SLIC) instead of square windows (implies --method segments).")
     var segments: Int?
 
     @Flag(help: "Compute every window exactly (incremental inference).")
@@ -62,7 +74,24 @@ struct Explain: ParsableCommand {
 
     @OptionGroup var backboneOptions: BackboneOptions
 
+    var chosenMethod: Explainer.Method { segments != nil && method == "map" ? .segments : Explainer.Method(rawValue: method)! }
+
+    func parsedScales() throws -> [Int] { try Self.parseScales(scales) }
+
+    /// `--scales` as input sides (the defaults when not given).
+    static func parseScales(_ scales: String?) throws -> [Int] {
+        guard let scales else { return LogitMap.defaultScales }
+        let parts = scales.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        let sides = parts.compactMap { Int($0) }
+        guard sides.count == parts.count, !sides.isEmpty else { throw ValidationError("--scales must be input sides separated by commas, e.g. 224,320,448") }
+        for s in sides where s < EfficientNetLite0.minimumInputSide || s > 1024 {
+            throw ValidationError("--scales: \(s) is outside \(EfficientNetLite0.minimumInputSide)...1024 pixels")
+        }
+        return sides
+    }
+
     func validate() throws {
+        guard Explainer.Method(rawValue: method) != nil else { throw ValidationError("--method must be map, occlusion or segments") }
         guard Baseline(rawValue: baseline) != nil else { throw ValidationError("--baseline must be gray, mean or blur") }
         guard window >= 1 && window <= Preprocessing.cropSize else {
             throw ValidationError("--window \(window) does not fit the \(Preprocessing.cropSize)x\(Preprocessing.cropSize) input")
@@ -70,48 +99,44 @@ struct Explain: ParsableCommand {
         guard stride >= 1 else { throw ValidationError("--stride must be at least 1") }
         guard !(exact && naive) else { throw ValidationError("--exact and --naive exclude each other") }
         if let segments, segments < 2 || segments > 2000 { throw ValidationError("--segments must be 2...2000") }
+        if let cut, !(cut > 0 && cut < 1) { throw ValidationError("--cut must be between 0 and 1") }
+        _ = try parsedScales()
     }
 
     func run() throws {
         let backbone = try backboneOptions.loadBackbone()
         let head = try HeadModel.load(model, backbone: backbone)
         var options = Explainer.Options()
+        options.method = chosenMethod
+        options.scales = try parsedScales()
+        options.cut = cut
         options.window = window
         options.stride = stride
         options.baseline = Baseline(rawValue: baseline)!
         options.mode = naive ? .naive : exact ? .exact : .approximate
-        options.segments = segments
+        if let segments { options.segments = segments }
         let explainer = Explainer(backbone: backbone, model: head, preprocessing: backboneOptions.preprocessing, options: options)
+        if let concept, !head.concepts.contains(concept) {
+            throw ValidationError("the model has no concept '\(concept)' (it has \(head.concepts.joined(separator: ", ")))")
+        }
 
-        let annotations = try findAnnotations()
-        var concepts: [String]
-        if let concept {
-            guard head.concepts.contains(concept) else {
-                throw ValidationError("the model has no concept '\(concept)' (it has \(head.concepts.joined(separator: ", ")))")
-            }
-            concepts = [concept]
-        } else {
-            let embedding = backbone.network.embed([Preprocessing.normalize(try backboneOptions.preprocessing.networkImage(path: image))])[0]
-            let p = head.probabilities(embedding: embedding)
-            concepts = head.concepts.indices.filter { head.mode == .multiLabel ? p[$0] >= head.thresholds[$0] : $0 == p.indices.max { p[$0] < p[$1] } }
-                .map { head.concepts[$0] }
-            if concepts.isEmpty {
-                let best = p.indices.max { p[$0] < p[$1] }!
-                warn("no concept fires on \(image) (highest: \(head.concepts[best]) \(number(p[best], digits: 2))); name one with --concept")
-                return
+        let (paths, missing) = ImageFiles.collect(images)
+        missing.forEach { warn($0.description) }
+        let single = paths.count == 1 && missing.isEmpty && images.count == 1
+        var explanations: [Explanation] = []
+        var failed = missing.count
+        for path in paths {
+            do {
+                explanations += try explain(path, explainer: explainer, head: head)
+            } catch let error as ImageError where !single {
+                // One bad file in a folder: reported, the rest explained.
+                warn("\(error)")
+                failed += 1
             }
         }
-        // Compute everything first, then write: nothing is left half-written.
-        let explanations = try concepts.map { try explainer.explain(path: image, concept: $0, annotations: annotations) }
-        if let out {
-            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-            let original = try ImageDecoder().decode(path: image)
-            let stem = ((image as NSString).lastPathComponent as NSString).deletingPathExtension
-            for e in explanations {
-                let base = "\(out)/\(stem).\(e.concept)"
-                try AtomicFile.write(ImageEncoder.png(ExplanationPicture.render(e, image: original)), to: base + ".png")
-                try AtomicFile.write(try jsonText(e) + "\n", to: base + ".json")
-            }
+        if paths.isEmpty || (failed > 0 && explanations.isEmpty && failed == paths.count + missing.count) {
+            throw ValidationError(paths.isEmpty ? "no images to explain in \(images.joined(separator: " "))"
+                                  : "none of the \(paths.count + missing.count) images could be explained")
         }
         for e in explanations {
             if json { print(try jsonText(e)) } else { print(e.summary) }
@@ -120,8 +145,40 @@ struct Explain: ParsableCommand {
         try reportOption.write(json: json) { ExplanationPage.page(explanations, folder: $0) }
     }
 
-    /// Region labels for the image from `--data`, or from a manifest.csv up to three folders above it.
-    func findAnnotations() throws -> [Region] {
+    /// One image: its concepts (the one asked, or each that fires) explained, then written.
+    func explain(_ path: String, explainer: Explainer, head: HeadModel) throws -> [Explanation] {
+        let image = try Explainer.Image(path: path, preprocessing: backboneOptions.preprocessing)
+        let annotations = try findAnnotations(path)
+        var concepts: [String]
+        if let concept {
+            concepts = [concept]
+        } else {
+            let p = head.probabilities(embedding: explainer.backbone.network.embed([image.input])[0])
+            concepts = head.concepts.indices.filter { head.mode == .multiLabel ? p[$0] >= head.thresholds[$0] : $0 == p.indices.max { p[$0] < p[$1] } }
+                .map { head.concepts[$0] }
+            if concepts.isEmpty {
+                let best = p.indices.max { p[$0] < p[$1] }!
+                warn("no concept fires on \(path) (highest: \(head.concepts[best]) \(number(p[best], digits: 2))); name one with --concept")
+                return []
+            }
+        }
+        // Compute everything first, then write: nothing is left half-written.
+        let explanations = try concepts.map { try explainer.explain(image, concept: $0, annotations: annotations) }
+        if let out {
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            let original = try ImageDecoder().decode(path: path)
+            let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+            for e in explanations {
+                let base = "\(out)/\(stem).\(e.concept)"
+                try AtomicFile.write(ImageEncoder.png(ExplanationPicture.render(e, image: original)), to: base + ".png")
+                try AtomicFile.write(try jsonText(e) + "\n", to: base + ".json")
+            }
+        }
+        return explanations
+    }
+
+    /// Region labels for an image from `--data`, or from a manifest.csv up to three folders above it.
+    func findAnnotations(_ image: String) throws -> [Region] {
         var candidates: [String] = []
         if let data { candidates = [data] } else {
             var folder = (image as NSString).deletingLastPathComponent

@@ -1,26 +1,42 @@
 import FocalBackbone
 import FocalDatasets
 
-/// Where the network's 224×224 input sits in the original photo: the photo was
-/// resized (shorter side 256) and centre-cropped, so boxes found on the input
-/// map back to original pixels by an offset and a scale.
+/// Where the network's input sits in the original photo: the photo was
+/// resized (shorter side 256 for the 224×224 input; s·256/224 for an s×s one)
+/// and centre-cropped, so boxes found on the input map back to original
+/// pixels by an offset and a scale.
 public struct CropGeometry: Sendable, Equatable {
     public var originalWidth: Int, originalHeight: Int
     public var resizedWidth: Int, resizedHeight: Int
     public var left: Int, top: Int
+    /// The crop's side: the network input's.
+    public var side: Int
 
-    public init(originalWidth: Int, originalHeight: Int) {
+    public init(originalWidth: Int, originalHeight: Int, side: Int = Preprocessing.cropSize) {
         self.originalWidth = originalWidth
         self.originalHeight = originalHeight
+        self.side = side
         let short = min(originalWidth, originalHeight), long = max(originalWidth, originalHeight)
-        let target = Preprocessing.resizeShorterSide
+        let target = Preprocessing.shorterSide(forCrop: side)
         let scaled = Int((Double(long) * Double(target) / Double(short)).rounded(.toNearestOrEven))
         (resizedWidth, resizedHeight) = originalWidth <= originalHeight ? (target, scaled) : (scaled, target)
-        left = (resizedWidth - Preprocessing.cropSize) / 2
-        top = (resizedHeight - Preprocessing.cropSize) / 2
+        left = (resizedWidth - side) / 2
+        top = (resizedHeight - side) / 2
     }
 
-    /// A box on the 224×224 input, in original pixels (clipped to the photo).
+    /// A point of the input (in its pixels, continuous) in original pixels.
+    public func toOriginal(x: Double, y: Double) -> (x: Double, y: Double) {
+        ((x + Double(left)) * Double(originalWidth) / Double(resizedWidth),
+         (y + Double(top)) * Double(originalHeight) / Double(resizedHeight))
+    }
+
+    /// A point in original pixels, in the input's pixels (continuous, may lie outside it).
+    public func toCrop(x: Double, y: Double) -> (x: Double, y: Double) {
+        (x * Double(resizedWidth) / Double(originalWidth) - Double(left),
+         y * Double(resizedHeight) / Double(originalHeight) - Double(top))
+    }
+
+    /// A box on the input, in original pixels (clipped to the photo).
     public func toOriginal(_ box: GridBox) -> Region.Box {
         let sx = Double(originalWidth) / Double(resizedWidth), sy = Double(originalHeight) / Double(resizedHeight)
         let x0 = Int((Double(box.columns.lowerBound + left) * sx).rounded(.down))
@@ -30,11 +46,10 @@ public struct CropGeometry: Sendable, Equatable {
         return Region.Box(x: max(0, x0), y: max(0, y0), width: max(1, x1 - max(0, x0)), height: max(1, y1 - max(0, y0)))
     }
 
-    /// A box in original pixels, on the 224×224 input (clipped to it; empty
+    /// A box in original pixels, on the input (clipped to it; empty
     /// when the box lies outside the centre crop).
     public func toCrop(_ box: Region.Box) -> GridBox {
         let sx = Double(resizedWidth) / Double(originalWidth), sy = Double(resizedHeight) / Double(originalHeight)
-        let side = Preprocessing.cropSize
         func clip(_ v: Int) -> Int { min(side, max(0, v)) }
         let x0 = clip(Int((Double(box.x) * sx).rounded(.down)) - left)
         let y0 = clip(Int((Double(box.y) * sy).rounded(.down)) - top)
@@ -43,9 +58,9 @@ public struct CropGeometry: Sendable, Equatable {
         return GridBox(rows: y0..<max(y0, y1), columns: x0..<max(x0, x1))
     }
 
-    /// The whole 224×224 input, in original pixels.
+    /// The whole input, in original pixels.
     public var cropBox: Region.Box {
-        toOriginal(GridBox(rows: 0..<Preprocessing.cropSize, columns: 0..<Preprocessing.cropSize))
+        toOriginal(GridBox(rows: 0..<side, columns: 0..<side))
     }
 }
 

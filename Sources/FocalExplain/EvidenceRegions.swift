@@ -37,4 +37,13 @@ public enum EvidenceRegions {
         }
         return Array(components.sorted { $0.mass > $1.mass }.prefix(limit))
     }
+
+    /// The share of the heatmap's positive mass inside `box`.
+    public static func positiveShare(of box: GridBox, in heatmap: [Double], side: Int) -> Double {
+        let total = heatmap.reduce(0) { $0 + max(0, $1) }
+        guard total > 0 else { return 0 }
+        var inside = 0.0
+        for y in box.rows { for x in box.columns { inside += max(0, heatmap[y * side + x]) } }
+        return inside / total
+    }
 }

@@ -5,19 +5,41 @@ import FocalImages
 import FocalTraining
 import Foundation
 
-/// Explains a concept model's score on an image by occlusion, finds the
-/// regions that carry it, and names them from the dataset's region labels,
-/// the model's other concepts and the backbone's ImageNet classes.
+/// Explains a concept model's score on an image: a map of where the score
+/// comes from (the head's exact split over the feature map at several scales,
+/// or occlusion), the regions that carry it, each checked by hiding it and by
+/// showing it alone, and named from the dataset's region labels, the model's
+/// other concepts and the backbone's ImageNet classes.
 public struct Explainer {
+    /// How the heatmap is made.
+    public enum Method: String, CaseIterable, Sendable {
+        /// The logit's exact split over feature-map positions, at several scales (one pass each).
+        case map
+        /// Square windows hidden in turn (naive, exact or approximate).
+        case occlusion
+        /// Superpixels hidden in turn.
+        case segments
+    }
+
     public struct Options: Sendable {
+        public var method = Method.map
+        /// Input sides of the map method.
+        public var scales = LogitMap.defaultScales
+        public var combination = LogitMap.Combination.peakNormalised
         public var window = 32
         public var stride = 16
         public var baseline = Baseline.gray
         public var mode = Occlusion.Mode.approximate
-        /// Occlude about this many superpixels instead of square windows.
-        public var segments: Int?
+        /// How many superpixels the segments method hides.
+        public var segments = 100
         public var regions = 3
+        /// A region is a connected part of the heatmap at or above this share of
+        /// its peak; nil takes the method's measured default.
+        public var cut: Double?
         public init() {}
+
+        /// The cut measured for each method (README, "Explanations").
+        public var regionCut: Double { cut ?? (method == .map ? 0.5 : 0.35) }
     }
 
     public let backbone: Backbone
@@ -37,121 +59,142 @@ public struct Explainer {
         self.namer = namer
     }
 
-    /// Log-odds of concept `c` for an embedding: the score occlusion measures
-    /// (probabilities saturate near 1 and hide the evidence).
+    /// Log-odds of concept `c` for an embedding: the score a map splits and
+    /// occlusion measures (probabilities saturate near 1 and hide the evidence).
     func logit(_ embedding: [Float], concept c: Int) -> Double {
         model.decisionFunction(FeatureMatrix(rows: 1, columns: embedding.count, values: embedding))[c]
     }
 
-    /// Probabilities of every concept for a batch of normalised inputs.
-    func probabilities(_ inputs: [[Float]]) -> [[Double]] {
-        let embeddings = backbone.network.embed(inputs)
-        let k = model.concepts.count
-        let p = model.predictProbabilities(FeatureMatrix(embeddings))
-        return (0..<inputs.count).map { Array(p[($0 * k)..<(($0 + 1) * k)]) }
+    /// The image, read once: its bytes decoded, its original size, the 224×224 input.
+    public struct Image {
+        public let path: String
+        public let decoded: RGBImage
+        public let size: (width: Int, height: Int)
+        public let geometry: CropGeometry
+        public let crop: RGBImage
+        public let input: [Float]
+
+        public init(path: String, preprocessing: Preprocessing) throws {
+            let bytes = try readFileBytes(path)
+            let size: (width: Int, height: Int)
+            do { size = try ImageDecoder().size(of: bytes) } catch let error as ImageError { throw error.at(path) }
+            do { decoded = try preprocessing.decoder.decode(bytes) } catch let error as ImageError { throw error.at(path) }
+            self.path = path
+            self.size = size
+            geometry = CropGeometry(originalWidth: size.width, originalHeight: size.height)
+            crop = preprocessing.networkImage(decoded)
+            input = Preprocessing.normalize(crop)
+        }
     }
 
     public func explain(path: String, concept name: String, annotations: [Region] = []) throws -> Explanation {
+        try explain(Image(path: path, preprocessing: preprocessing), concept: name, annotations: annotations)
+    }
+
+    public func explain(_ image: Image, concept name: String, annotations: [Region] = []) throws -> Explanation {
         guard let c = model.concepts.firstIndex(of: name) else {
-            throw DatasetError(file: path, "the model has no concept '\(name)' (it has \(model.concepts.joined(separator: ", ")))")
+            throw DatasetError(file: image.path, "the model has no concept '\(name)' (it has \(model.concepts.joined(separator: ", ")))")
         }
         let started = Date()
-        let decoded = try preprocessing.decoder.decode(path: path)
-        let size = try ImageDecoder().size(path: path)
-        let geometry = CropGeometry(originalWidth: size.width, originalHeight: size.height)
-        let crop = preprocessing.networkImage(decoded)
-        let input = Preprocessing.normalize(crop)
-        let baseline = options.baseline.input(for: crop)
-        let occlusion = Occlusion(network: backbone.network)
+        let input = image.input
+        let baseline = options.baseline.input(for: image.crop)
+        let (weights, bias) = model.logitCoefficients(concept: c)
+        let score = LinearScore(weights: weights, bias: bias)
 
-        // 1. The heatmap.
-        let heatmap: [Double], macs: Int
-        if let segments = options.segments {
-            (heatmap, macs) = superpixelHeatmap(crop: crop, input: input, baseline: baseline, segments: segments, concept: c)
-        } else {
-            let (weights, bias) = model.logitCoefficients(concept: c)
-            let map = occlusion.map(image: input, baseline: baseline,
-                                    settings: .init(window: options.window, stride: options.stride, mode: options.mode),
-                                    score: LinearScore(weights: weights, bias: bias))
+        // 1. The heatmap, on the 224×224 input's pixels.
+        let heatmap: [Double], macs: Int, scales: [Int]
+        switch options.method {
+        case .map:
+            scales = try usableScales(image)
+            let map = LogitMap(decoded: image.decoded, original: image.size, network: backbone.network, score: score,
+                               scales: scales, combination: options.combination, preprocessing: preprocessing)
+            (heatmap, macs) = (map.heatmap, map.multiplyAdds)
+        case .segments:
+            scales = [Preprocessing.cropSize]
+            (heatmap, macs) = superpixelHeatmap(crop: image.crop, input: input, baseline: baseline, segments: options.segments, concept: c)
+        case .occlusion:
+            scales = [Preprocessing.cropSize]
+            let map = Occlusion(network: backbone.network).map(
+                image: input, baseline: baseline,
+                settings: .init(window: options.window, stride: options.stride, mode: options.mode), score: score)
             (heatmap, macs) = (map.heatmap, map.multiplyAdds)
         }
 
-        // 2. Regions, and how much of the score each carries.
+        // 2. Regions, each checked by an intervention: hidden (deletion), shown alone (insertion).
         let side = Preprocessing.cropSize
-        let components = EvidenceRegions.find(heatmap: heatmap, width: side, height: side, limit: options.regions)
+        let components = EvidenceRegions.find(heatmap: heatmap, width: side, height: side, fraction: options.regionCut,
+                                              limit: options.regions)
         let hidden = components.map { Occlusion.occluded(input, baseline: baseline, patch: $0.box) }
-        let scoredEmbeddings = backbone.network.embed([input, baseline] + hidden)
-        let logits = scoredEmbeddings.map { logit($0, concept: c) }
-        let p = model.probabilities(embedding: scoredEmbeddings[0])[c]
+        let alone = components.map { Occlusion.occluded(baseline, baseline: input, patch: $0.box) }
+        let scored = backbone.network.embed([input, baseline] + hidden + alone)
+        let logits = scored.map { logit($0, concept: c) }
+        let p = model.probabilities(embedding: scored[0])[c]
         // The evidence is measured in log-odds against the all-baseline image:
         // a region's share is the part of that gap that hiding it closes.
         let evidence = logits[0] - logits[1]
 
         // 3. Names: annotations, the model's concepts on the crop, ImageNet on the crop.
-        let crops = try components.map { component -> [Float] in
-            let box = geometry.toOriginal(component.box)
-            return Preprocessing.normalize(preprocessing.networkImage(try regionCrop(decoded, box: box, original: size)))
-        }
-        let cropEmbeddings = backbone.network.embed(crops)
-        let cropConcepts = crops.isEmpty ? [] : model.predictProbabilities(FeatureMatrix(cropEmbeddings))
-        let k = model.concepts.count
-        let namerConcepts = namer.map { $0.concepts.filter { !model.concepts.contains($0) } } ?? []
-        let namerScores = crops.isEmpty || namer == nil ? [] : namer!.predictProbabilities(FeatureMatrix(cropEmbeddings))
+        let names = try RegionNames(explainer: self, image: image, boxes: components.map { image.geometry.toOriginal($0.box) },
+                                    annotations: annotations)
         var regions: [Explanation.EvidenceRegion] = []
         var focal = false
         for (i, component) in components.enumerated() {
-            let box = geometry.toOriginal(component.box)
-            var names: [Explanation.Name] = []
-            for a in annotations where a.box.overlap(box) >= 0.3 {
-                names.append(.init(name: a.concept, source: "annotation", score: a.box.overlap(box)))
-            }
-            names.sort { $0.score > $1.score }
-            var scored = (0..<k).map { (model.concepts[$0], cropConcepts[i * k + $0]) }
-            if let namer {
-                let m = namer.concepts.count
-                scored += namerConcepts.map { ($0, namerScores[i * m + namer.concepts.firstIndex(of: $0)!]) }
-            }
-            let conceptNames = scored.filter { $0.1 >= 0.5 }.sorted { $0.1 > $1.1 }
-            names += conceptNames.map { .init(name: $0.0, source: "concept", score: $0.1) }
-            names += backbone.topClasses(embedding: cropEmbeddings[i], k: 2).map { .init(name: $0.label, source: "imagenet", score: $0.probability) }
-            // The concept's own evidence: its annotation, or (without annotations) the crop alone scores it.
-            if annotations.isEmpty {
-                if model.mode == .multiLabel, cropConcepts[i * k + c] >= model.thresholds[c] { focal = true }
-            } else if names.contains(where: { $0.source == "annotation" && $0.name == name }) {
-                focal = true
-            }
+            let box = image.geometry.toOriginal(component.box)
+            if names.isOwnEvidence(region: i, concept: c, annotations: annotations, model: model) { focal = true }
             let drop = logits[0] - logits[i + 2]
-            regions.append(.init(box: box.array, share: abs(evidence) > 1e-9 ? drop / evidence : 0, drop: drop, names: names))
+            let inserted = logits[i + 2 + components.count]
+            regions.append(.init(box: box.array, share: abs(evidence) > 1e-9 ? drop / evidence : 0, drop: drop,
+                                 insertion: inserted,
+                                 insertionShare: abs(evidence) > 1e-9 ? (inserted - logits[1]) / evidence : 0,
+                                 mapShare: EvidenceRegions.positiveShare(of: component.box, in: heatmap, side: side),
+                                 names: names.names[i]))
         }
         regions.sort { $0.share > $1.share }
 
         let threshold = model.mode == .multiLabel ? model.thresholds[c] : 0.5
         return Explanation(
-            image: path, concept: name, score: p, threshold: threshold, fires: p >= threshold,
+            image: image.path, concept: name, method: options.method.rawValue, scales: scales,
+            score: p, logit: logits[0], baselineLogit: logits[1], threshold: threshold, fires: p >= threshold,
             settings: .init(window: options.window, stride: options.stride, baseline: options.baseline.rawValue,
-                            mode: options.segments == nil ? options.mode.rawValue : "superpixels", segments: options.segments),
-            heatmap: Self.downsampled(heatmap, side: side, factor: 4, box: geometry.cropBox),
+                            mode: settingsMode, segments: options.method == .segments ? options.segments : nil,
+                            cut: options.regionCut),
+            heatmap: Self.downsampled(heatmap, side: side, factor: 4, box: image.geometry.cropBox, summed: options.method == .map),
             regions: regions, focal: focal, multiplyAdds: macs, seconds: Date().timeIntervalSince(started))
     }
 
-    /// The region with a margin of 10% on each side, from the decoded image
-    /// (which may be smaller than the original when decoded at reduced size).
-    func regionCrop(_ decoded: RGBImage, box: Region.Box, original: (width: Int, height: Int)) throws -> RGBImage {
-        let sx = Double(decoded.width) / Double(original.width), sy = Double(decoded.height) / Double(original.height)
-        let mx = Double(box.width) * 0.1, my = Double(box.height) * 0.1
-        let x0 = max(0, Int((Double(box.x) - mx) * sx)), y0 = max(0, Int((Double(box.y) - my) * sy))
-        let x1 = min(decoded.width, Int(((Double(box.x + box.width) + mx) * sx).rounded(.up)))
-        let y1 = min(decoded.height, Int(((Double(box.y + box.height) + my) * sy).rounded(.up)))
-        return decoded.cropped(x: x0, y: y0, width: max(1, x1 - x0), height: max(1, y1 - y0))
+    var settingsMode: String {
+        switch options.method {
+        case .map: return "map"
+        case .segments: return "superpixels"
+        case .occlusion: return options.mode.rawValue
+        }
     }
 
-    static func downsampled(_ heatmap: [Double], side: Int, factor: Int, box: Region.Box) -> Explanation.Heatmap {
+    /// The scales the image is large enough for (see `LogitMap.fits`).
+    /// Asked-for scales that do not fit are an error; of the defaults, the ones
+    /// that fit are used.
+    func usableScales(_ image: Image) throws -> [Int] {
+        let shorter = min(image.size.width, image.size.height)
+        let fits = options.scales.filter { LogitMap.fits(scale: $0, shorterSide: shorter) }
+        if fits.count == options.scales.count { return fits }
+        let smallest = options.scales.first { !LogitMap.fits(scale: $0, shorterSide: shorter) }!
+        if options.scales != LogitMap.defaultScales || fits.isEmpty {
+            throw ImageError(.tooSmall, "is \(image.size.width)x\(image.size.height), too small for the \(smallest)-pixel scale "
+                             + "(its shorter side must be at least \(LogitMap.smallestShorterSide(scale: smallest)) pixels)",
+                             path: image.path)
+        }
+        return fits
+    }
+
+    /// The heatmap at 1/`factor` resolution: cell means (occlusion: a drop per
+    /// pixel), or cell sums (map: the cells then sum to the score's split).
+    static func downsampled(_ heatmap: [Double], side: Int, factor: Int, box: Region.Box, summed: Bool) -> Explanation.Heatmap {
         let n = side / factor
         let rows = (0..<n).map { y in
             (0..<n).map { x -> Double in
                 var total = 0.0
                 for dy in 0..<factor { for dx in 0..<factor { total += heatmap[(y * factor + dy) * side + x * factor + dx] } }
-                return (total / Double(factor * factor) * 1e4).rounded() / 1e4
+                return significant(summed ? total : total / Double(factor * factor), digits: 6)
             }
         }
         return .init(width: n, height: n, box: box.array, rows: rows)
@@ -177,4 +220,11 @@ public struct Explainer {
         let heatmap = superpixels.labels.map { drops[Int($0)] }
         return (heatmap, (superpixels.count + 1) * backbone.network.multiplyAddsPerImage)
     }
+}
+
+/// `value` rounded to `digits` significant digits.
+func significant(_ value: Double, digits: Int) -> Double {
+    guard value != 0, value.isFinite else { return value }
+    let scale = pow(10, Double(digits) - (log10(abs(value))).rounded(.up))
+    return (value * scale).rounded() / scale
 }

@@ -19,8 +19,15 @@ public struct Explanation: Codable, Sendable {
         /// The share of the evidence this region carries: how much of the gap in
         /// log-odds between the image and the all-baseline image hiding it closes.
         public var share: Double
-        /// The drop of the concept's log-odds when the region is hidden.
+        /// The drop of the concept's log-odds when the region is hidden (deletion).
         public var drop: Double
+        /// The concept's log-odds with only the region shown, the rest baseline (insertion).
+        public var insertion: Double
+        /// The share of the evidence the region restores on its own: insertion
+        /// over the all-baseline image, against the whole image's.
+        public var insertionShare: Double
+        /// The share of the heatmap's positive mass inside the region's box.
+        public var mapShare: Double
         public var names: [Name]
     }
 
@@ -28,8 +35,11 @@ public struct Explanation: Codable, Sendable {
         public var window: Int
         public var stride: Int
         public var baseline: String
+        /// "map", "superpixels", or the occlusion mode (approximate, exact, naive).
         public var mode: String
         public var segments: Int?
+        /// Regions are the heatmap's connected parts at or above this share of its peak.
+        public var cut: Double
     }
 
     public struct Heatmap: Codable, Sendable {
@@ -37,14 +47,24 @@ public struct Explanation: Codable, Sendable {
         public var width: Int
         public var height: Int
         public var box: [Int]
-        /// Per cell, the mean drop of the concept's log-odds when the pixels there are hidden.
+        /// Per cell (rows top to bottom): with the map method, the cell's part of
+        /// the concept's log-odds (the cells sum to about the logit minus the
+        /// head's bias); with occlusion, the mean drop of the log-odds when the
+        /// pixels there are hidden.
         public var rows: [[Double]]
     }
 
     public var image: String
     public var concept: String
+    /// "map", "occlusion" or "segments".
+    public var method: String
+    /// The input sides the map was computed at ([224] for occlusion).
+    public var scales: [Int]
     /// The model's probability for the concept on the whole image.
     public var score: Double
+    /// The concept's log-odds on the whole image, and on the all-baseline image.
+    public var logit: Double
+    public var baselineLogit: Double
     public var threshold: Double
     public var fires: Bool
     public var settings: Settings

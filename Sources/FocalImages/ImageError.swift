@@ -7,6 +7,7 @@ public struct ImageError: Error, CustomStringConvertible, Equatable, Sendable {
         case unknownFormat   // neither JPEG nor PNG
         case corrupt         // the codec rejected the data (including truncation)
         case tooLarge        // over the decompression-bomb pixel limit
+        case tooSmall        // too few pixels for what was asked of it
     }
 
     public var kind: Kind

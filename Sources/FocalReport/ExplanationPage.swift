@@ -42,16 +42,28 @@ public enum ExplanationPage {
             .paragraph(.strong(verdict), class: "verdict"),
             picture,
             regions(e).html,
-            .paragraph(HTML("Occlusion: window \(e.settings.window), stride \(e.settings.stride), baseline \(e.settings.baseline), "
-                            + "mode \(e.settings.mode)" + (e.settings.segments.map { ", \($0) segments" } ?? "") + "."), class: "muted"))
+            .paragraph(HTML(method(e)), class: "muted"))
+    }
+
+    static func method(_ e: Explanation) -> String {
+        let checks = "Each region is checked by hiding it (baseline \(e.settings.baseline)) and by showing it alone."
+        switch e.method {
+        case "map":
+            return "Map: the concept's log-odds split exactly over the network's last feature map at inputs of "
+                + e.scales.map(String.init).joined(separator: ", ") + " pixels, combined; regions at \(Format.percent(e.settings.cut)) of its peak. " + checks
+        case "segments":
+            return "Superpixel occlusion: \(e.settings.segments ?? 0) segments hidden in turn. " + checks
+        default:
+            return "Occlusion: window \(e.settings.window), stride \(e.settings.stride), mode \(e.settings.mode). " + checks
+        }
     }
 
     /// Rank, box, share of the evidence, drop in log-odds, and each name with its source and score.
     static func regions(_ e: Explanation) -> Table {
-        Table(caption: "evidence regions, largest share first", columns: ["rank", "box (x, y, w, h)", "share", "log-odds drop", "names (source, score)"],
+        Table(caption: "evidence regions, largest share first", columns: ["rank", "box (x, y, w, h)", "share", "log-odds drop (hidden)", "alone (share)", "names (source, score)"],
               rows: e.regions.enumerated().map { i, r in
                   [.number(String(i + 1)), .number(r.box.map(String.init).joined(separator: ", ")), .number(Format.percent(r.share)),
-                   .number(Format.number(r.drop, digits: 2)),
+                   .number(Format.number(r.drop, digits: 2)), .number(Format.percent(r.insertionShare)),
                    Table.Cell(r.names.isEmpty ? HTML("unnamed") : .list(r.names.map { n in
                        HTML(n.name + " ") + .element("span", ["class": "muted"], HTML("(\(n.source), \(Format.number(n.score, digits: 2)))"))
                    }))]

@@ -3,47 +3,57 @@ import FocalConcepts
 import FocalDatasets
 import FocalExplain
 import FocalImages
+import FocalScenes
 import FocalTraining
 import Foundation
 import XCTest
 
-/// Explanations on generated scenes, where the truth is known: a bouquet head
-/// trained on decoupled scenes (bouquet independent of its context) must point
-/// at the bouquet.
+/// Explanations on generated scenes, where the truth is known: element heads
+/// trained on image-level labels only must point at their element on scenes
+/// none of them saw. They learn from 400 scenes of another seed in which every
+/// element appears in half the images independently (the shipped revision's
+/// train split ties veil, greenery and flowers together, and its test split
+/// too), labelled only with which elements each scene shows; they are judged on
+/// the shipped pool (seed 1).
 final class PointingGameTests: XCTestCase {
     static let wedding = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("datasets/wedding").path
+    static let elements = ["bouquet", "veil", "greenery", "flowers"]
 
     struct Fixture {
         let backbone: Backbone
         let model: HeadModel
-        let scenes: [Sample]
+        let pool: [FocalDatasets.Sample]
     }
 
     static let fixture: Fixture = {
         let backbone = try! Backbone.load()
-        let dataset = try! Dataset.open(wedding)
-        // The decoupled test split teaches the bouquet itself; explain pool scenes.
-        let training = dataset.samples(in: .test).map { s -> Sample in var t = s; t.split = .train; return t }
+        let folder = NSTemporaryDirectory() + "focal-elements-\(UUID().uuidString)"
+        _ = try! Generator.generate(Wedding(), configuration: SynthConfiguration(seed: 2, counts: [.pool: 400]), into: folder)
+        // Image-level labels: which elements a scene shows; its boxes are dropped.
+        let training = try! Dataset.open(folder).samples.map { s -> FocalDatasets.Sample in
+            let shown = Set(s.regions.map(\.concept))
+            return FocalDatasets.Sample(image: s.image, path: s.path, positives: elements.filter(shown.contains),
+                          negatives: elements.filter { !shown.contains($0) }, split: .train)
+        }
         let store = try! EmbeddingStore(path: NSTemporaryDirectory() + "focal-explain-\(UUID().uuidString).sqlite")
         let featurizer = Featurizer(backbone: backbone, store: store)
-        let model = try! ConceptTrainer(c: 1.0, concepts: ["bouquet"])
-            .train(Dataset(source: "decoupled", samples: training), featurizer: featurizer).model
-        let scenes = dataset.samples(in: .pool).filter(bouquetInsideCrop)
-        return Fixture(backbone: backbone, model: model, scenes: Array(scenes.prefix(20)))
+        let model = try! ConceptTrainer(c: 1.0, concepts: elements)
+            .train(Dataset(source: "independent elements", samples: training), featurizer: featurizer).model
+        return Fixture(backbone: backbone, model: model, pool: try! Dataset.open(wedding).samples(in: .pool))
     }()
 
     /// Pool scenes whose bouquet lies well inside the network's 224×224 centre crop (16…240 of 256).
-    static func bouquetInsideCrop(_ s: Sample) -> Bool {
+    static func bouquetInsideCrop(_ s: FocalDatasets.Sample) -> Bool {
         s.regions.contains { $0.concept == "bouquet" && $0.x >= 20 && $0.y >= 20 && $0.x + $0.width <= 236 && $0.y + $0.height <= 236 }
     }
 
-    /// The bouquet's mask pixels (255 inside), from masks/pool/<stem>_bouquet_<k>.png.
-    func bouquetMask(_ sample: Sample) throws -> [Bool] {
+    /// The element's mask (255 inside), from masks/pool/<stem>_<element>_<k>.png, as a 256×256 grid.
+    static func mask(_ sample: FocalDatasets.Sample, element: String) throws -> [Bool] {
         let stem = ((sample.image as NSString).lastPathComponent as NSString).deletingPathExtension
         var mask = [Bool](repeating: false, count: 256 * 256)
-        for k in 0..<4 {
-            let path = Self.wedding + "/masks/pool/\(stem)_bouquet_\(k).png"
+        for k in 0..<8 {
+            let path = wedding + "/masks/pool/\(stem)_\(element)_\(k).png"
             guard FileManager.default.fileExists(atPath: path) else { continue }
             let image = try ImageDecoder().decode(path: path)
             for i in 0..<(256 * 256) where image.pixels[i * 3] > 127 { mask[i] = true }
@@ -51,50 +61,111 @@ final class PointingGameTests: XCTestCase {
         return mask
     }
 
-    func testTopRegionPointsAtTheBouquet() throws {
-        let f = Self.fixture
-        XCTAssertGreaterThanOrEqual(f.scenes.count, 15)
-        let explainer = Explainer(backbone: f.backbone, model: f.model)
-        var hits = 0, beatsRandom = 0
-        var lcg: UInt64 = 12345
-        for scene in f.scenes {
-            let e = try explainer.explain(path: scene.path, concept: "bouquet", annotations: scene.regions)
-            guard let top = e.regions.first else { continue }
-            let mask = try bouquetMask(scene)
-            var overlaps = false
-            for y in top.box[1]..<(top.box[1] + top.box[3]) {
-                for x in top.box[0]..<(top.box[0] + top.box[2]) where mask[y * 256 + x] { overlaps = true }
+    /// Whether any mask pixel lies within the network's centre crop (16..<240 on both axes of a 256 scene).
+    static func insideCrop(_ mask: [Bool]) -> Bool {
+        for y in 16..<240 { for x in 16..<240 where mask[y * 256 + x] { return true } }
+        return false
+    }
+
+    /// The heatmap's maximum, in original pixels: the centre of its largest cell.
+    static func peak(_ e: Explanation) -> (x: Double, y: Double) {
+        let h = e.heatmap
+        var best = (0, 0), value = -Double.infinity
+        for (y, row) in h.rows.enumerated() { for (x, v) in row.enumerated() where v > value { value = v; best = (x, y) } }
+        return (Double(h.box[0]) + (Double(best.0) + 0.5) * Double(h.box[2]) / Double(h.width),
+                Double(h.box[1]) + (Double(best.1) + 0.5) * Double(h.box[3]) / Double(h.height))
+    }
+
+    static func distance(from point: (x: Double, y: Double), to mask: [Bool]) -> Double {
+        var best = Double.infinity
+        for y in 0..<256 { for x in 0..<256 where mask[y * 256 + x] {
+            best = min(best, ((Double(x) + 0.5 - point.x) * (Double(x) + 0.5 - point.x) + (Double(y) + 0.5 - point.y) * (Double(y) + 0.5 - point.y)).squareRoot())
+        } }
+        return best
+    }
+
+    struct Score { var cases = 0, pointed = 0, overlapping = 0; var areas: [Double] = [] }
+
+    /// Pointing game on up to `limit` pool scenes per element whose element is in the crop.
+    static func play(options: Explainer.Options, limit: Int = 30) throws -> [String: Score] {
+        let f = fixture
+        let explainer = Explainer(backbone: f.backbone, model: f.model, options: options)
+        var scores: [String: Score] = [:]
+        for element in elements {
+            var score = Score()
+            for scene in f.pool where score.cases < limit && scene.regions.contains(where: { $0.concept == element }) {
+                let mask = try mask(scene, element: element)
+                guard insideCrop(mask) else { continue }
+                let e = try explainer.explain(path: scene.path, concept: element)
+                score.cases += 1
+                if distance(from: peak(e), to: mask) <= 15 { score.pointed += 1 }
+                guard let top = e.regions.max(by: { $0.mapShare < $1.mapShare }) ?? e.regions.first else { continue }
+                var overlaps = false
+                for y in top.box[1]..<min(256, top.box[1] + top.box[3]) {
+                    for x in top.box[0]..<min(256, top.box[0] + top.box[2]) where mask[y * 256 + x] { overlaps = true }
+                }
+                if overlaps { score.overlapping += 1 }
+                score.areas.append(Double(top.box[2] * top.box[3]) / Double(e.heatmap.box[2] * e.heatmap.box[3]))
             }
-            if overlaps { hits += 1 }
-            // Hiding the top region lowers the score more than hiding a random box of the same size.
-            let geometry = CropGeometry(originalWidth: 256, originalHeight: 256)
-            let crop = try Preprocessing().networkImage(path: scene.path)
-            let input = Preprocessing.normalize(crop)
-            let gray = [Float](repeating: 0, count: input.count)
-            let w = min(224, top.box[2] * 224 / 256 + 1), h = min(224, top.box[3] * 224 / 256 + 1)
-            lcg = lcg &* 6364136223846793005 &+ 1442695040888963407
-            let rx = Int(lcg >> 33) % (225 - w)
-            lcg = lcg &* 6364136223846793005 &+ 1442695040888963407
-            let ry = Int(lcg >> 33) % (225 - h)
-            let topBox = GridBox(rows: max(0, top.box[1] - geometry.top)..<min(224, top.box[1] - geometry.top + h),
-                                 columns: max(0, top.box[0] - geometry.left)..<min(224, top.box[0] - geometry.left + w))
-            let randomBox = GridBox(rows: ry..<(ry + h), columns: rx..<(rx + w))
-            let embeddings = f.backbone.network.embed([input, Occlusion.occluded(input, baseline: gray, patch: topBox),
-                                                       Occlusion.occluded(input, baseline: gray, patch: randomBox)])
-            let p = f.model.predictProbabilities(FeatureMatrix(embeddings))
-            if p[0] - p[1] > p[0] - p[2] { beatsRandom += 1 }
+            scores[element] = score
         }
-        let n = Double(f.scenes.count)
-        print("pointing game: \(hits)/\(f.scenes.count) top regions on the bouquet; top beats random \(beatsRandom)/\(f.scenes.count)")
-        XCTAssertGreaterThanOrEqual(Double(hits) / n, 0.9)
-        XCTAssertGreaterThanOrEqual(Double(beatsRandom) / n, 0.9)
+        return scores
+    }
+
+    static func median(_ v: [Double]) -> Double {
+        let s = v.sorted()
+        return s.isEmpty ? .nan : s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+    }
+
+    static func report(_ label: String, _ scores: [String: Score]) -> String {
+        label + ": " + elements.map { e in
+            let s = scores[e]!
+            return "\(e) pointed \(s.pointed)/\(s.cases), top region on it \(s.overlapping)/\(s.cases), median area \(String(format: "%.3f", median(s.areas)))"
+        }.joined(separator: "; ")
+    }
+
+    /// The issue's bar: heatmap maximum within 15 px of the element's mask on
+    /// ≥ 90% of scenes, for each element; the top region on it ≥ 90%; the
+    /// median top region ≤ 25% of the crop.
+    func testMapPointsAtEachElement() throws {
+        let scores = try Self.play(options: Explainer.Options())
+        print(Self.report("pointing game (map, default)", scores))
+        for element in Self.elements {
+            let s = scores[element]!
+            XCTAssertGreaterThanOrEqual(s.cases, 20, element)
+            XCTAssertGreaterThanOrEqual(Double(s.pointed) / Double(s.cases), 0.9, "\(element): pointed \(s.pointed)/\(s.cases)")
+            XCTAssertGreaterThanOrEqual(Double(s.overlapping) / Double(s.cases), 0.9, "\(element): top region \(s.overlapping)/\(s.cases)")
+            XCTAssertLessThanOrEqual(Self.median(s.areas), 0.25, "\(element): median top region")
+        }
+    }
+
+    /// Measurement, not a check: FOCAL_POINTING_SWEEP=1 prints the pointing
+    /// game for each scale set, combination and cut (README, "Explanations").
+    func testSweep() throws {
+        guard ProcessInfo.processInfo.environment["FOCAL_POINTING_SWEEP"] != nil else { throw XCTSkip("set FOCAL_POINTING_SWEEP=1 to measure") }
+        for scales in [[224], [320], [448], [224, 320], [320, 448], [224, 320, 448]] {
+            for combination in LogitMap.Combination.allCases {
+                var o = Explainer.Options()
+                o.scales = scales
+                o.combination = combination
+                print(Self.report("sweep scales \(scales) \(combination)", try Self.play(options: o, limit: 20)))
+            }
+        }
+        for cut in [0.35, 0.65] {
+            var o = Explainer.Options()
+            o.cut = cut
+            print(Self.report("sweep default, cut \(cut)", try Self.play(options: o, limit: 20)))
+        }
+        var o = Explainer.Options()
+        o.method = .occlusion
+        print(Self.report("sweep occlusion approximate", try Self.play(options: o, limit: 20)))
     }
 
     func testUnknownConceptAndUnreadableImageAreClearErrors() throws {
         let f = Self.fixture
         let explainer = Explainer(backbone: f.backbone, model: f.model)
-        XCTAssertThrowsError(try explainer.explain(path: f.scenes[0].path, concept: "veil")) {
-            XCTAssertTrue("\($0)".contains("has no concept 'veil'"), "\($0)")
+        XCTAssertThrowsError(try explainer.explain(path: f.pool[0].path, concept: "person")) {
+            XCTAssertTrue("\($0)".contains("has no concept 'person'"), "\($0)")
         }
         let bad = NSTemporaryDirectory() + "focal-bad-\(UUID().uuidString).jpg"
         try Data("no".utf8).write(to: URL(fileURLWithPath: bad))

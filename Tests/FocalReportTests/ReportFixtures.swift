@@ -59,11 +59,12 @@ enum ReportFixtures {
     /// An explanation of `concept` in the 320×240 image: heat in the middle, one named region.
     static func explanation(image: String, concept: String, regionName: String) throws -> Explanation {
         let json: [String: Any] = [
-            "image": image, "concept": concept, "score": 0.91, "threshold": 0.5, "fires": true,
-            "settings": ["window": 32, "stride": 16, "baseline": "gray", "mode": "approximate"],
+            "image": image, "concept": concept, "method": "map", "scales": [224, 320, 448], "score": 0.91,
+            "logit": 2.3, "baselineLogit": -1.5, "threshold": 0.5, "fires": true,
+            "settings": ["window": 32, "stride": 16, "baseline": "gray", "mode": "map", "cut": 0.5],
             "heatmap": ["width": 4, "height": 4, "box": [40, 0, 240, 240],
                         "rows": [[0, 0, 0, 0], [0, 1, 2, 0], [0, 2, 3, 0], [0, 0, 0, 0]]],
-            "regions": [["box": [100, 80, 120, 80], "share": 0.7, "drop": 2.5,
+            "regions": [["box": [100, 80, 120, 80], "share": 0.7, "drop": 2.5, "insertion": 1.9, "insertionShare": 0.89, "mapShare": 0.8,
                          "names": [["name": regionName, "source": "annotation", "score": 0.9]]]],
             "focal": true, "multiplyAdds": 1000, "seconds": 0.5,
         ]

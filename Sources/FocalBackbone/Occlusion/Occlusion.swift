@@ -105,15 +105,5 @@ extension EfficientNetLite0 {
     }
 
     /// Multiply-adds of one full forward pass to the embedding.
-    public var multiplyAddsPerImage: Int {
-        var side = SamePadding(input: Architecture.inputSize, kernel: 3, stride: 2).output
-        var total = side * side * 27 * Architecture.stemChannels
-        for block in blocks {
-            let spec = block.spec, e = spec.expandedChannels
-            if block.expand != nil { total += side * side * spec.inputChannels * e }
-            side = SamePadding(input: side, kernel: spec.kernel, stride: spec.stride).output
-            total += side * side * (spec.kernel * spec.kernel * e + e * spec.outputChannels)
-        }
-        return total + side * side * 320 * Architecture.headChannels
-    }
+    public var multiplyAddsPerImage: Int { multiplyAdds(inputSide: Architecture.inputSize) }
 }

@@ -1,0 +1,93 @@
+import ArgumentParser
+import FocalBackbone
+import FocalConcepts
+import FocalDatasets
+import FocalExplain
+import FocalFiles
+import FocalImages
+import FocalTraining
+import Foundation
+
+/// `focal regions`: a concept model as a detector, writing a manifest of boxes to correct and train on.
+struct Regions: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Box each concept that fires on each image, and write the boxes as a manifest to correct and train on.",
+        discussion: """
+            For each image, every concept above its threshold (only --concept's, when given) gets one box: \\
+            the strongest connected region of its map (the concept's log-odds split over the network's \\
+            last feature map at several input sizes). The manifest's positives are the concepts that fire, \\
+            its negatives the model's other concepts, its regions the boxes (concept@x,y,w,h, original \\
+            pixels). An unreadable image is reported and skipped.
+            """)
+
+    @Option(help: "The model file (from focal train).")
+    var model: String
+
+    @Argument(help: "Images or folders.")
+    var images: [String]
+
+    @Option(help: "Box only this concept (repeatable).")
+    var concept: [String] = []
+
+    @Option(help: "The manifest to write (CSV: image,positives,negatives,split,regions).")
+    var out: String?
+
+    @Option(help: "Input sides of the map, comma-separated (default 224,320,448).")
+    var scales: String?
+
+    @Option(help: "A box is the map's strongest connected part at or above this share of its peak (default 0.5).")
+    var cut: Double?
+
+    @Flag(help: "Print JSON Lines: {\"image\", \"width\", \"height\", \"boxes\": [{\"concept\", \"score\", \"box\", \"map_share\"}], \"positives\", \"negatives\"}.")
+    var json = false
+
+    @OptionGroup var backboneOptions: BackboneOptions
+
+    func validate() throws {
+        guard out != nil || json else { throw ValidationError("say where the boxes go: --out MANIFEST.csv, --json, or both") }
+        if let out, !out.lowercased().hasSuffix(".csv") { throw ValidationError("--out must name a .csv manifest") }
+        if let cut, !(cut > 0 && cut < 1) { throw ValidationError("--cut must be between 0 and 1") }
+    }
+
+    func run() throws {
+        let backbone = try backboneOptions.loadBackbone()
+        let head = try HeadModel.load(model, backbone: backbone)
+        for name in concept where !head.concepts.contains(name) {
+            throw ValidationError("the model has no concept '\(name)' (it has \(head.concepts.joined(separator: ", ")))")
+        }
+        var options = Explainer.Options()
+        options.scales = try Explain.parseScales(scales)
+        options.cut = cut
+        let explainer = Explainer(backbone: backbone, model: head, preprocessing: backboneOptions.preprocessing, options: options)
+
+        let (paths, missing) = ImageFiles.collect(images)
+        missing.forEach { warn($0.description) }
+        let progress = Progress("boxing", total: paths.count, enabled: !json && paths.count > 16 && isatty(STDERR_FILENO) == 1)
+        var rows: [Sample] = []
+        var failed = missing.count
+        for (i, path) in paths.enumerated() {
+            do {
+                let detections = try explainer.detect(Explainer.Image(path: path, preprocessing: backboneOptions.preprocessing),
+                                                      only: concept.isEmpty ? nil : concept)
+                if json { print(try jsonText(detections, pretty: false)) }
+                rows.append(detections.sample)
+            } catch let error as ImageError {
+                warn("\(error)")
+                failed += 1
+            }
+            progress.set(i + 1)
+        }
+        progress.finish()
+        guard !rows.isEmpty else {
+            throw ValidationError(paths.isEmpty && missing.isEmpty ? "no images in \(images.joined(separator: " "))"
+                                  : "none of the \(paths.count + missing.count) images could be read")
+        }
+        if let out {
+            try Dataset(source: out, samples: rows).write(to: out)
+            if !json {
+                let boxes = rows.map(\.regions.count).reduce(0, +)
+                print("wrote \(rows.count) rows with \(boxes) boxes to \(out)" + (failed > 0 ? " (\(failed) images skipped)" : ""))
+            }
+        }
+    }
+}
