@@ -62,7 +62,8 @@ let package = Package(
                 swiftSettings: release),
 
         // Explanation: occlusion heatmaps, evidence regions with names, pictures of them.
-        .target(name: "FocalExplain", dependencies: ["FocalConcepts", "FocalDatasets", "FocalBackbone", "FocalImages", "FocalFiles"],
+        .target(name: "FocalExplain", dependencies: ["FocalConcepts", "FocalDatasets", "FocalBackbone", "FocalImages", "FocalFiles",
+                                                     "FocalNumerics", "FocalTraining"],
                 swiftSettings: release),
 
         .target(name: "FocalAdvice", dependencies: ["FocalExplain", "FocalConcepts", "FocalDatasets", "FocalTraining", "FocalBackbone", "FocalImages", "FocalFiles"],
@@ -83,7 +84,7 @@ let package = Package(
 
         // Benchmarks (run by Benchmarks/run.sh against onnxruntime and Pillow).
         .executableTarget(name: "focal-benchmark", dependencies: ["FocalBackbone", "FocalImages", "FocalScenes", "FocalTraining", "FocalDatasets",
-                                                                  "FocalConcepts", "FocalHealth"],
+                                                                  "FocalConcepts", "FocalHealth", "FocalExplain"],
                           path: "Benchmarks/Sources/focal-benchmark", swiftSettings: release),
 
         .testTarget(name: "FocalImagesTests", dependencies: ["FocalImages"],
@@ -92,7 +93,8 @@ let package = Package(
         .testTarget(name: "FocalBackboneTests", dependencies: ["FocalBackbone", "FocalImages"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "FocalFilesTests", dependencies: ["FocalFiles"]),
-        .testTarget(name: "FocalExplainTests", dependencies: ["FocalExplain", "FocalConcepts", "FocalBackbone", "FocalImages", "FocalScenes", "FocalDatasets"]),
+        .testTarget(name: "FocalExplainTests", dependencies: ["FocalExplain", "FocalConcepts", "FocalBackbone", "FocalImages", "FocalScenes", "FocalDatasets",
+                                                               "FocalTraining"]),
         .testTarget(name: "FocalConceptsTests", dependencies: ["FocalConcepts", "FocalDatasets", "FocalTraining", "FocalBackbone"]),
         .testTarget(name: "FocalDatasetsTests", dependencies: ["FocalDatasets", "FocalImages", "FocalFiles", "FocalBackbone"]),
         .testTarget(name: "FocalScenesTests", dependencies: ["FocalScenes", "FocalImages", "FocalBackbone", "FocalTraining"]),

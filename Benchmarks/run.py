@@ -31,7 +31,8 @@ medians are reported):
      whole command (process start and weights loading included). Skipped, with a
      message, while `focal embed` is not available.
 
-  d. Occlusion explanations of one 224x224 network image (window 32, stride 16: 13x13 =
+  d. Occlusion explanations (and the logit map, the default explainer's heatmap:
+     the head's split over the last feature map at 224, 320 and 448) of one 224x224 network image (window 32, stride 16: 13x13 =
      169 windows, each filled with 0 in normalised space, i.e. pixel 127; the score is
      the top class's logit) of chelsea.png and the first 4 wedding test scenes:
      `focal-benchmark occlusion IMAGES... --repeat 1` (its naive, exact incremental and
@@ -413,6 +414,8 @@ def bench_memory(args, focal_bin, tmp, results):
 OCCLUSION_WINDOW = 32
 OCCLUSION_STRIDE = 16
 OCCLUSION_MODES = ("naive", "exact", "approximate")
+# Focal's modes timed per image: the occlusion modes and the logit map (the default explainer's heatmap).
+FOCAL_MODES = OCCLUSION_MODES + ("map",)
 
 
 def occlusion_images(args):
@@ -503,7 +506,7 @@ def bench_occlusion(args, benchmark_bin, results):
                 if len(per_image) != len(images) or any(j["patches"] != windows for j in per_image):
                     raise RuntimeError(f"focal-benchmark occlusion: {len(per_image)} images, "
                                        f"patches {[j['patches'] for j in per_image]}")
-                entry["focal"] = {m: statistics.median(j[m]["median_seconds"] for j in per_image) for m in OCCLUSION_MODES}
+                entry["focal"] = {m: statistics.median(j[m]["median_seconds"] for j in per_image) for m in FOCAL_MODES}
                 entry["focal"].update(per_image=per_image, summary=summary)
             entry[peer]["host_busy_other"] = load.foreign()
         f = entry["focal"]
@@ -511,12 +514,15 @@ def bench_occlusion(args, benchmark_bin, results):
         entry["ratio_ort_over_approximate"] = entry["ort"]["seconds"] / f["approximate"]
         entry["ratio_ort_over_exact"] = entry["ort"]["seconds"] / f["exact"]
         entry["ratio_ort_over_focal_naive"] = entry["ort"]["seconds"] / f["naive"]
+        entry["ratio_ort_over_map"] = entry["ort"]["seconds"] / f["map"]
+        entry["ratio_approximate_over_map"] = f["approximate"] / f["map"]
         rounds.append(entry)
         log(f"  round {r + 1}/{args.occlusion_rounds} (s per explanation, median of {len(images)} images): "
             f"ORT {entry['ort']['seconds']:.2f} (batch 32 {entry['ort']['batch_32']['seconds']:.2f}, one batch "
             f"{entry['ort'][f'batch_{windows}']['seconds']:.2f}); Focal naive {f['naive']:.2f}, exact {f['exact']:.2f}, "
-            f"approximate {f['approximate']:.2f}; naive/exact {entry['ratio_naive_over_exact']:.2f}, "
-            f"ORT/approximate {entry['ratio_ort_over_approximate']:.2f}  (other load on host: ORT "
+            f"approximate {f['approximate']:.2f}, map {f['map']:.3f}; naive/exact {entry['ratio_naive_over_exact']:.2f}, "
+            f"ORT/approximate {entry['ratio_ort_over_approximate']:.2f}, approximate/map "
+            f"{entry['ratio_approximate_over_map']:.2f}, ORT/map {entry['ratio_ort_over_map']:.2f}  (other load on host: ORT "
             f"{entry['ort']['host_busy_other']:.0%}, Focal {f['host_busy_other']:.0%})")
 
     per_image = rounds[-1]["focal"]["per_image"]
@@ -531,6 +537,9 @@ def bench_occlusion(args, benchmark_bin, results):
            "ort_batch_kept": [e["ort"]["batch"] for e in rounds],
            "targets_focal": focal_targets, "targets_ort": ort_targets,
            "ort_seconds": statistics.median(e["ort"]["seconds"] for e in rounds)}
+    macs = [j["map"]["multiply_adds"] for j in per_image]
+    out["map"] = {"seconds": statistics.median(e["focal"]["map"] for e in rounds), "scales": per_image[0]["map"]["scales"],
+                  "multiply_adds_median": statistics.median(macs)}
     for m in OCCLUSION_MODES:
         macs = [j[m]["multiply_adds"] for j in per_image]
         counts = [j[m]["windows"] for j in per_image]
@@ -543,7 +552,9 @@ def bench_occlusion(args, benchmark_bin, results):
             ("naive_over_exact", out["naive"]["seconds"], out["exact"]["seconds"], focal_busy),
             ("ort_over_approximate", out["ort_seconds"], out["approximate"]["seconds"], both_busy),
             ("ort_over_exact", out["ort_seconds"], out["exact"]["seconds"], both_busy),
-            ("ort_over_focal_naive", out["ort_seconds"], out["naive"]["seconds"], both_busy)):
+            ("ort_over_focal_naive", out["ort_seconds"], out["naive"]["seconds"], both_busy),
+            ("ort_over_map", out["ort_seconds"], out["map"]["seconds"], both_busy),
+            ("approximate_over_map", out["approximate"]["seconds"], out["map"]["seconds"], focal_busy)):
         n_quiet, quiet = quiet_summary(rounds, busy, lambda e, k=key: e["ratio_" + k])
         out[key] = {"ratio": numerator / denominator,
                     "median_paired_ratio": statistics.median(e["ratio_" + key] for e in rounds),
@@ -563,8 +574,10 @@ def bench_occlusion(args, benchmark_bin, results):
     q = out["approximate_quality"]
     log(f"occlusion (s per explanation, medians of {args.occlusion_rounds} rounds): ORT naive (faster batching) "
         f"{out['ort_seconds']:.2f}; Focal naive {out['naive']['seconds']:.2f}, exact {out['exact']['seconds']:.2f}, "
-        f"approximate {out['approximate']['seconds']:.2f}; naive/exact {out['naive_over_exact']['ratio']:.2f}, "
-        f"ORT/approximate {out['ort_over_approximate']['ratio']:.2f}; approximate: same top window as exact on "
+        f"approximate {out['approximate']['seconds']:.2f}, map {out['map']['seconds']:.3f}; naive/exact "
+        f"{out['naive_over_exact']['ratio']:.2f}, ORT/approximate {out['ort_over_approximate']['ratio']:.2f}, "
+        f"approximate/map {out['approximate_over_map']['ratio']:.2f}, ORT/map {out['ort_over_map']['ratio']:.2f}; "
+        f"approximate: same top window as exact on "
         f"{q['same_top_window']}/{q['images']} images, heatmap correlation min {q['min_correlation']:.3f} "
         f"mean {q['mean_correlation']:.3f}" + ("" if q["same_in_every_round"] else " (last round; rounds differ)"))
 
@@ -689,6 +702,9 @@ def occlusion_rows(o):
         ("  Focal exact", "-", cell("exact"), _ratio(o["naive_over_exact"], "naive/exact")),
         ("  Focal approximate", f"{o['ort_seconds']:.2f}", cell("approximate"),
          _ratio(o["ort_over_approximate"], "ORT/approximate")),
+        ("  Focal map (" + ",".join(str(s) for s in o["map"]["scales"]) + ")", f"{o['ort_seconds']:.2f}",
+         f"{o['map']['seconds']:.3f} s, {o['map']['multiply_adds_median'] / 1e9:.1f} GMAC",
+         _ratio(o["ort_over_map"], "ORT/map") + "; " + _ratio(o["approximate_over_map"], "approximate/map")),
         ("  approximate vs exact", "-", f"same top window {q['same_top_window']}/{q['images']} "
          f"({q['same_top_window_fraction']:.0%})", f"heatmap correlation min {q['min_correlation']:.3f}, "
          f"mean {q['mean_correlation']:.3f}" + ("" if q["same_in_every_round"] else " (last round)")),

@@ -19,8 +19,8 @@ public struct Advice: Codable, Sendable {
         /// The positives whose score is carried by context, most context first.
         public var notFocal: [Focality]
         public var unreadable: [String]
-        /// Positives judged by explanation (no region label for the concept):
-        /// the advised model names its own evidence there, so these verdicts are weak.
+        /// Positives judged from their map (no region label for the concept):
+        /// weaker than with a label, since the advised model finds its own evidence there.
         public var withoutRegionLabels: Int
     }
 

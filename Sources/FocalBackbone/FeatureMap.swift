@@ -47,7 +47,8 @@ extension EfficientNetLite0 {
     /// The feature map of one normalised `side`×`side`×3 channel-last image.
     /// TensorFlow SAME padding holds at every size (out = ⌈in / stride⌉, the
     /// odd pixel of padding after), as the weights were trained with.
-    public func featureMap(_ input: [Float], side: Int) -> FeatureMap {
+    /// `workers` threads share its layers (default: the network's).
+    public func featureMap(_ input: [Float], side: Int, workers: Int? = nil) -> FeatureMap {
         precondition(side >= Self.minimumInputSide && input.count == side * side * 3,
                      "a feature map needs a square input of at least \(Self.minimumInputSide) pixels")
         let grid = Self.sides(input: side).last!
@@ -59,7 +60,7 @@ extension EfficientNetLite0 {
         defer { map.deallocate() }
         input.withUnsafeBufferPointer { inp in
             pooled.withUnsafeMutableBufferPointer { out in
-                embedGroup(inp.baseAddress!, count: 1, into: out.baseAddress!, workspace: workspace, inputSide: side,
+                embedGroup(inp.baseAddress!, count: 1, into: out.baseAddress!, workspace: workspace, workers: workers, inputSide: side,
                            head: { map.update(from: $0, count: count) })
             }
         }

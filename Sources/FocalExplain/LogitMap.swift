@@ -1,5 +1,6 @@
 import FocalBackbone
 import FocalImages
+import FocalNumerics
 
 /// Where a linear score on the pooled embedding comes from: its exact split
 /// over the positions of the last feature map (see `FeatureMap`), at several
@@ -62,11 +63,10 @@ public struct LogitMap: Sendable {
                 scales sides: [Int] = LogitMap.defaultScales, combination: Combination = .peakNormalised,
                 preprocessing: Preprocessing = Preprocessing()) {
         precondition(!sides.isEmpty, "a logit map needs at least one scale")
+        let maps = Self.featureMaps(decoded, sides: sides, network: network, preprocessing: preprocessing)
         var scales: [Scale] = []
         var macs = 0
-        for s in sides {
-            let input = Preprocessing.normalize(preprocessing.networkImage(decoded, side: s))
-            let map = network.featureMap(input, side: s)
+        for (s, map) in zip(sides, maps) {
             let cells = map.contributions(score)
             scales.append(Scale(side: s, grid: map.side, cells: cells, score: cells.reduce(score.bias, +),
                                 geometry: CropGeometry(originalWidth: original.width, originalHeight: original.height, side: s)))
@@ -78,6 +78,31 @@ public struct LogitMap: Sendable {
         let target = CropGeometry(originalWidth: original.width, originalHeight: original.height)
         let upsampled = scales.map { Self.upsampled($0, onto: target) }
         heatmap = Self.combined(upsampled, combination)
+    }
+
+    /// The feature map at each side, the scales dealt between the network's
+    /// workers (largest first, each to the least loaded), each run on one thread:
+    /// a 7×7 layer split between threads waits more than it computes.
+    static func featureMaps(_ decoded: RGBImage, sides: [Int], network: EfficientNetLite0,
+                            preprocessing: Preprocessing) -> [FeatureMap] {
+        let lanes = laneCount(sides.count, workers: network.workers)
+        var load = [Int](repeating: 0, count: lanes)
+        var dealt = [[Int]](repeating: [], count: lanes)
+        for i in sides.indices.sorted(by: { sides[$0] > sides[$1] }) {
+            let lane = load.indices.min { load[$0] < load[$1] }!
+            dealt[lane].append(i)
+            load[lane] += sides[i] * sides[i]
+        }
+        let results = UnsafeMutableBufferPointer<FeatureMap?>.allocate(capacity: sides.count)
+        results.initialize(repeating: nil)
+        defer { results.deinitialize(); results.deallocate() }
+        parallelLanes(lanes) { lane in
+            for i in dealt[lane] {
+                let input = Preprocessing.normalize(preprocessing.networkImage(decoded, side: sides[i]))
+                results[i] = network.featureMap(input, side: sides[i], workers: lanes > 1 ? 1 : nil)
+            }
+        }
+        return results.map { $0! }
     }
 
     /// A scale's cells as score per pixel of `target`'s input, bilinear between cell centres.

@@ -53,9 +53,10 @@ final class BandedBlockTests: XCTestCase {
                         }
                     }
                 }
-                // Relative to the value: SGEMM sums in another order for other row counts.
+                // Relative to the value: SGEMM sums in another order for other row counts
+                // (up to 1.3e-5 on the 2026-12 AMD EPYC host, whose OpenBLAS kernel differs).
                 let worst = zip(banded, whole).map { abs($0 - $1) / (1 + abs($1)) }.max()!
-                XCTAssertLessThanOrEqual(worst, 1e-5, "block \(b), parts \(cuts)")
+                XCTAssertLessThanOrEqual(worst, 3e-5, "block \(b), parts \(cuts)")
             }
         }
     }

@@ -42,14 +42,17 @@ final class ReferenceVectorTests: XCTestCase {
     func testGradientMatchesReference() throws { try check("gradient") }
     func testCheckerboardMatchesReference() throws { try check("checkerboard") }
 
-    /// A batch gives each image the same embedding as running it alone.
+    /// A batch gives each image the embedding of running it alone, to float
+    /// rounding: OpenBLAS may sum in another order for another row count (on
+    /// some processors it does: 4e-7 apart on the 2026-12 AMD EPYC host).
     func testBatchMatchesSingles() throws {
         let names = ["chelsea224", "gray", "gradient", "checkerboard"]
         let inputs = try names.map { Preprocessing.normalize(try ImageDecoder().decode(path: fixture($0 + ".png").path)) }
         let batch = Self.backbone.network.embed(inputs)
         for (i, input) in inputs.enumerated() {
             let single = Self.backbone.network.embed([input])[0]
-            XCTAssertEqual(single, batch[i], "\(names[i]) differs between batch and single")
+            let worst = zip(single, batch[i]).map { abs($0 - $1) / (1 + abs($1)) }.max()!
+            XCTAssertLessThanOrEqual(worst, 1e-5, "\(names[i]) differs between batch and single")
         }
     }
 

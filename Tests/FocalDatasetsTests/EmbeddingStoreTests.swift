@@ -79,6 +79,8 @@ final class EmbeddingStoreTests: XCTestCase {
         for i in 0..<3 { XCTAssertEqual(try second.embeddings[i].get(), try first.embeddings[i].get()) }
         // And the cached vector is what the network computes now.
         let direct = backbone.network.embed([Preprocessing.normalize(try Preprocessing().networkImage(path: paths[1]))])[0]
-        XCTAssertEqual(try second.embeddings[1].get(), direct)
+        // (The store's were computed in a batch, this one alone: equal to float rounding, see ReferenceVectorTests.)
+        let cached = try second.embeddings[1].get()
+        XCTAssertLessThanOrEqual(zip(cached, direct).map { abs($0 - $1) / (1 + abs($1)) }.max()!, 1e-5)
     }
 }

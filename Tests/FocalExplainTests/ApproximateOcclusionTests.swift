@@ -25,8 +25,17 @@ final class ApproximateOcclusionTests: XCTestCase {
         return ab / (aa * bb).squareRoot()
     }
 
+    /// A bouquet head trained on the decoupled test split (bouquet independent of its context).
+    static let bouquet: HeadModel = {
+        let dataset = try! Dataset.open(PointingGameTests.wedding)
+        let training = dataset.samples(in: .test).map { s -> Sample in var t = s; t.split = .train; return t }
+        let store = try! EmbeddingStore(path: NSTemporaryDirectory() + "focal-approximate-\(UUID().uuidString).sqlite")
+        return try! ConceptTrainer(c: 1.0, concepts: ["bouquet"])
+            .train(Dataset(source: "decoupled", samples: training), featurizer: Featurizer(backbone: PointingGameTests.fixture.backbone, store: store)).model
+    }()
+
     func testApproximateHeatmapsMatchTheExactOnes() throws {
-        let f = PointingGameTests.fixture
+        let f = (backbone: PointingGameTests.fixture.backbone, model: Self.bouquet)
         let occlusion = Occlusion(network: f.backbone.network)
         let gray = [Float](repeating: 0, count: 224 * 224 * 3)
         var sameTop = 0, sameWindow = 0, correlations: [Double] = [], macRatios: [Double] = []

@@ -1,11 +1,13 @@
 import FocalBackbone
+import FocalExplain
 import FocalImages
 import Foundation
 
 /// `focal-benchmark occlusion IMAGE [--repeat 3] [--window 32] [--stride 16] [--only-mode naive|exact|approximate]
 /// [--coarse-step 2] [--coarse-threshold T|none] [--recompute-cut 0.2] [--refine-cut 0.35] [--change-threshold T|none]`:
-/// seconds and multiply-adds per explanation for each occlusion mode (or one,
-/// for profiling it), and how close the approximate heatmap is to the exact one.
+/// seconds and multiply-adds per explanation for each occlusion mode and for the
+/// logit map (`map`: the default explainer's heatmap at 224, 320 and 448; or one
+/// mode, for profiling it), and how close the approximate heatmap is to the exact one.
 func occlusionBenchmark() throws {
     let paths = CommandLine.arguments.dropFirst(2).prefix { !$0.hasPrefix("--") }
     var summaries: [[String: Any]] = []
@@ -13,9 +15,9 @@ func occlusionBenchmark() throws {
         summaries.append(try occlusionBenchmark(path: path))
     }
     var summary: [String: Any] = ["mode": "occlusion-summary", "images": summaries.count]
-    for mode in Occlusion.Mode.allCases where summaries.allSatisfy({ $0[mode.rawValue] != nil }) {
-        let v = summaries.map { ($0[mode.rawValue] as! [String: Any])["median_seconds"] as! Double }.sorted()
-        summary[mode.rawValue + "_seconds"] = v[v.count / 2]
+    for mode in Occlusion.Mode.allCases.map(\.rawValue) + ["map"] where summaries.allSatisfy({ $0[mode] != nil }) {
+        let v = summaries.map { ($0[mode] as! [String: Any])["median_seconds"] as! Double }.sorted()
+        summary[mode + "_seconds"] = v[v.count / 2]
     }
     if summaries.allSatisfy({ $0["approximate_same_top_window"] != nil }) {
         let correlations = summaries.map { $0["approximate_heatmap_correlation"] as! Double }
@@ -46,6 +48,8 @@ func occlusionBenchmark(path: String?) throws -> [String: Any] {
     if let path { image = try Preprocessing().networkImage(path: path) } else {
         image = RGBImage(width: 224, height: 224, pixels: (0..<(224 * 224 * 3)).map { UInt8(($0 * 7919) % 251) })
     }
+    let decoded = try path.map { try Preprocessing().decoder.decode(path: $0) } ?? image
+    let original = try path.map { try ImageDecoder().size(path: $0) } ?? (decoded.width, decoded.height)
     let input = Preprocessing.normalize(image)
     let baseline = [Float](repeating: 0, count: input.count)
     let positions = Array(stride(from: 0, through: 224 - window, by: step))
@@ -70,6 +74,19 @@ func occlusionBenchmark(path: String?) throws -> [String: Any] {
         times.sort()
         results[mode.rawValue] = ["median_seconds": times[times.count / 2], "multiply_adds": maps[mode.rawValue]!.multiplyAdds,
                                   "windows": maps[mode.rawValue]!.windows.count]
+    }
+    if only.isEmpty || only == "map" {
+        var times: [Double] = []
+        var map: LogitMap?
+        for _ in 0..<repeats {
+            let t0 = now()
+            map = LogitMap(decoded: decoded, original: original, network: backbone.network,
+                           score: backbone.network.imageNetScore(class: target))
+            times.append(now() - t0)
+        }
+        times.sort()
+        results["map"] = ["median_seconds": times[times.count / 2], "multiply_adds": map!.multiplyAdds,
+                          "scales": LogitMap.defaultScales]
     }
     if let exact = maps["exact"], let approximate = maps["approximate"] {
         results["approximate_heatmap_correlation"] = correlation(exact.heatmap, approximate.heatmap)
