@@ -12,33 +12,13 @@ import XCTest
 /// examples are found by the element head; the revision must still fix the
 /// context false positives without costing F1.
 final class BoxFreeAdviceTests: XCTestCase {
-    struct Fixture {
-        let dataset: Dataset
-        let advice: Advice
-        let verification: Verification
-    }
-
-    static let fixture: Fixture = {
-        let backbone = try! Backbone.load()
-        let store = try! EmbeddingStore(path: NSTemporaryDirectory() + "focal-tests-\(getpid()).sqlite")
-        let featurizer = Featurizer(backbone: backbone, store: store)
+    static let fixture: WeddingAdviceTests.Fixture = {
         let shipped = try! Dataset.open(WeddingAdviceTests.wedding)
-        let dataset = Dataset(source: shipped.source, samples: shipped.samples.map { s in
+        return WeddingAdviceTests.advised(Dataset(source: shipped.source, samples: shipped.samples.map { s in
             var t = s
             if t.split != .test { t.regions = [] }
             return t
-        }, extraColumns: shipped.extraColumns)
-        let model = try! ConceptTrainer(seed: 0, concepts: ["bouquet"]).train(dataset, featurizer: featurizer).model
-        let test = try! LabelledFeatures(samples: dataset.samples(in: .test), concepts: ["bouquet"], featurizer: featurizer)
-        let falsePositives = Evaluator.falsePositives(model, test, concept: 0).map { test.samples[$0] }
-        let pool = dataset.samples(in: .pool)
-        let advice = try! Advisor(featurizer: featurizer, model: model, concept: "bouquet")
-            .advise(training: dataset, falsePositives: falsePositives, pool: pool, modelPath: "rev1")
-        let revision = advice.proposal.revision(of: dataset, pool: pool)
-        let verification = try! Verification.run(old: dataset, revision: revision, proposal: advice.proposal, pool: pool,
-                                                  test: dataset, testPath: WeddingAdviceTests.wedding, drivers: advice.drivers,
-                                                  featurizer: featurizer)
-        return Fixture(dataset: dataset, advice: advice, verification: verification)
+        }, extraColumns: shipped.extraColumns))
     }()
 
     /// Every positive was judged from its map (none has a label to go by).

@@ -24,12 +24,15 @@ final class WeddingAdviceTests: XCTestCase {
         let verification: Verification
     }
 
-    static let fixture: Fixture = {
+    static let fixture: Fixture = advised(try! Dataset.open(wedding))
+
+    /// Revision 1 of `dataset` trained, its test false positives advised on with
+    /// its pool, and the proposed revision verified on its test split.
+    static func advised(_ dataset: Dataset) -> Fixture {
         let backbone = try! Backbone.load()
         // One store per test process, shared with the other wedding tests (rows are keyed by content hash).
         let store = try! EmbeddingStore(path: NSTemporaryDirectory() + "focal-tests-\(getpid()).sqlite")
         let featurizer = Featurizer(backbone: backbone, store: store)
-        let dataset = try! Dataset.open(wedding)
         let model = try! ConceptTrainer(seed: 0, concepts: ["bouquet"]).train(dataset, featurizer: featurizer).model
         let test = try! LabelledFeatures(samples: dataset.samples(in: .test), concepts: ["bouquet"], featurizer: featurizer)
         let falsePositives = Evaluator.falsePositives(model, test, concept: 0).map { test.samples[$0] }
@@ -40,7 +43,7 @@ final class WeddingAdviceTests: XCTestCase {
         let verification = try! Verification.run(old: dataset, revision: revision, proposal: advice.proposal, pool: pool,
                                                   test: dataset, testPath: wedding, drivers: advice.drivers, featurizer: featurizer)
         return Fixture(model: model, featurizer: featurizer, dataset: dataset, advice: advice, revision: revision, verification: verification)
-    }()
+    }
 
     func testCoOccurrenceCountsAndLiftMatchTheGeneratorsRecipe() {
         let c = Self.fixture.advice.cooccurrence
