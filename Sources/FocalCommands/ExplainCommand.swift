@@ -76,11 +76,11 @@ struct Explain: ParsableCommand {
 
     var chosenMethod: Explainer.Method { segments != nil && method == "map" ? .segments : Explainer.Method(rawValue: method)! }
 
-    func parsedScales() throws -> [Int] { try Self.parseScales(scales) }
+    func parsedScales() throws -> [Int]? { try Self.parseScales(scales) }
 
-    /// `--scales` as input sides (the defaults when not given).
-    static func parseScales(_ scales: String?) throws -> [Int] {
-        guard let scales else { return LogitMap.defaultScales }
+    /// `--scales` as input sides (nil when not given: the defaults the image fits).
+    static func parseScales(_ scales: String?) throws -> [Int]? {
+        guard let scales else { return nil }
         let parts = scales.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         let sides = parts.compactMap { Int($0) }
         guard sides.count == parts.count, !sides.isEmpty else { throw ValidationError("--scales must be input sides separated by commas, e.g. 224,320,448") }
@@ -121,6 +121,8 @@ struct Explain: ParsableCommand {
         }
 
         let (paths, missing) = ImageFiles.collect(images)
+        // One image asked for: its fault is the one line the run prints.
+        if images.count == 1, let fault = missing.first { throw fault }
         missing.forEach { warn($0.description) }
         let single = paths.count == 1 && missing.isEmpty && images.count == 1
         var explanations: [Explanation] = []
@@ -135,8 +137,9 @@ struct Explain: ParsableCommand {
             }
         }
         if paths.isEmpty || (failed > 0 && explanations.isEmpty && failed == paths.count + missing.count) {
-            throw ValidationError(paths.isEmpty ? "no images to explain in \(images.joined(separator: " "))"
-                                  : "none of the \(paths.count + missing.count) images could be explained")
+            warn(paths.isEmpty ? "no images to explain in \(images.joined(separator: " "))"
+                 : "none of the \(paths.count + missing.count) images could be explained")
+            throw ExitCode(1)
         }
         for e in explanations {
             if json { print(try jsonText(e)) } else { print(e.summary) }

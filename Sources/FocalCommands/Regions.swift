@@ -61,6 +61,9 @@ struct Regions: ParsableCommand {
         let explainer = Explainer(backbone: backbone, model: head, preprocessing: backboneOptions.preprocessing, options: options)
 
         let (paths, missing) = ImageFiles.collect(images)
+        // One image asked for: its fault is the one line the run prints.
+        if images.count == 1, let fault = missing.first { throw fault }
+        let single = paths.count == 1 && missing.isEmpty && images.count == 1
         missing.forEach { warn($0.description) }
         let progress = Progress("boxing", total: paths.count, enabled: !json && paths.count > 16 && isatty(STDERR_FILENO) == 1)
         var rows: [Sample] = []
@@ -71,7 +74,7 @@ struct Regions: ParsableCommand {
                                                       only: concept.isEmpty ? nil : concept)
                 if json { print(try jsonText(detections, pretty: false)) }
                 rows.append(detections.sample)
-            } catch let error as ImageError {
+            } catch let error as ImageError where !single {
                 warn("\(error)")
                 failed += 1
             }
@@ -79,8 +82,9 @@ struct Regions: ParsableCommand {
         }
         progress.finish()
         guard !rows.isEmpty else {
-            throw ValidationError(paths.isEmpty && missing.isEmpty ? "no images in \(images.joined(separator: " "))"
-                                  : "none of the \(paths.count + missing.count) images could be read")
+            warn(paths.isEmpty && missing.isEmpty ? "no images in \(images.joined(separator: " "))"
+                 : "none of the \(paths.count + missing.count) images could be boxed")
+            throw ExitCode(1)
         }
         if let out {
             try Dataset(source: out, samples: rows).write(to: out)

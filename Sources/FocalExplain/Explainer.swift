@@ -23,8 +23,8 @@ public struct Explainer {
 
     public struct Options: Sendable {
         public var method = Method.map
-        /// Input sides of the map method.
-        public var scales = LogitMap.defaultScales
+        /// Input sides of the map method; nil: `LogitMap.defaultScales`, those the image fits.
+        public var scales: [Int]?
         public var combination = LogitMap.Combination.peakNormalised
         public var window = 32
         public var stride = 16
@@ -170,20 +170,21 @@ public struct Explainer {
         }
     }
 
-    /// The scales the image is large enough for (see `LogitMap.fits`).
+    /// The scales the image is large enough for (see `LogitMap.fits`). Asked-for
+    /// scales that do not fit are an error.
     /// Asked-for scales that do not fit are an error; of the defaults, the ones
     /// that fit are used.
     func usableScales(_ image: Image) throws -> [Int] {
         let shorter = min(image.size.width, image.size.height)
-        let fits = options.scales.filter { LogitMap.fits(scale: $0, shorterSide: shorter) }
-        if fits.count == options.scales.count { return fits }
-        let smallest = options.scales.first { !LogitMap.fits(scale: $0, shorterSide: shorter) }!
-        if options.scales != LogitMap.defaultScales || fits.isEmpty {
-            throw ImageError(.tooSmall, "is \(image.size.width)x\(image.size.height), too small for the \(smallest)-pixel scale "
-                             + "(its shorter side must be at least \(LogitMap.smallestShorterSide(scale: smallest)) pixels)",
-                             path: image.path)
-        }
-        return fits
+        let asked = options.scales ?? LogitMap.defaultScales
+        let fits = asked.filter { LogitMap.fits(scale: $0, shorterSide: shorter) }
+        if fits.count == asked.count { return fits }
+        // Of the defaults, those that fit; a thumbnail too small for any is seen at 224, as occlusion sees it.
+        if options.scales == nil { return fits.isEmpty ? [Preprocessing.cropSize] : fits }
+        let smallest = asked.first { !LogitMap.fits(scale: $0, shorterSide: shorter) }!
+        throw ImageError(.tooSmall, "is \(image.size.width)x\(image.size.height), too small for the \(smallest)-pixel scale "
+                         + "(its shorter side must be at least \(LogitMap.smallestShorterSide(scale: smallest)) pixels)",
+                         path: image.path)
     }
 
     /// The heatmap at 1/`factor` resolution: cell means (occlusion: a drop per
