@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "FocalFiles"),
 
         // The backbone: weights, network, preprocessing, embedding pipeline.
-        .target(name: "FocalBackbone", dependencies: ["FocalNumerics", "FocalImages"], swiftSettings: release),
+        .target(name: "FocalBackbone", dependencies: ["FocalNumerics", "FocalImages", "FocalFiles"], swiftSettings: release),
 
         // Datasets and training: generated scenes with known answers; the concept head.
         .target(name: "FocalScenes", dependencies: ["FocalImages", "FocalFiles"], swiftSettings: release),

@@ -1,3 +1,4 @@
+import FocalFiles
 import Foundation
 import FocalNumerics
 
@@ -21,7 +22,7 @@ public struct Backbone: Sendable {
     public init(weightsPath: String, labelsPath: String? = nil, workers: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
         let tensors = try SafeTensors(path: weightsPath)
         network = try EfficientNetLite0(weights: tensors, workers: workers)
-        let labelsPath = labelsPath ?? (weightsPath as NSString).deletingLastPathComponent + "/" + Self.labelsFileName
+        let labelsPath = labelsPath ?? FilePaths.resolve(Self.labelsFileName, in: FilePaths.parent(of: weightsPath))
         guard let text = try? String(contentsOfFile: labelsPath, encoding: .utf8) else {
             throw WeightsError(path: labelsPath, reason: "cannot read the ImageNet class names")
         }

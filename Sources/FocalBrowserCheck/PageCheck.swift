@@ -45,7 +45,7 @@ public struct PageCheck: Sendable {
             problems.append("the page's check never ran or reported nothing (no finished #page-check element after load)")
         }
         if let screenshot {
-            try FileManager.default.createDirectory(atPath: (screenshot as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: screenshot).deletingLastPathComponent().path, withIntermediateDirectories: true)
             try browser.screenshot(of: page, to: screenshot)
         }
         return Outcome(verdict: verdict, dom: dom, screenshot: screenshot, problems: problems)

@@ -20,7 +20,7 @@ struct BackboneOptions: ParsableArguments {
     var noStore = false
 
     func openStore() throws -> EmbeddingStore? {
-        noStore ? nil : try EmbeddingStore(path: store ?? EmbeddingStore.defaultPath)
+        noStore ? nil : try EmbeddingStore(path: store ?? EmbeddingStore.defaultPath, onRecovery: { warn($0) })
     }
 
     func featurizer() throws -> Featurizer {

@@ -116,7 +116,7 @@ struct Demo: ParsableCommand {
     static func shippedWedding() throws -> String {
         if FileManager.default.fileExists(atPath: "datasets/wedding/manifest.csv") { return "datasets/wedding" }
         if let models = Backbone.locateModels() {
-            let candidate = (models as NSString).deletingLastPathComponent + "/datasets/wedding"
+            let candidate = FilePaths.resolve("datasets/wedding", in: FilePaths.parent(of: models))
             if FileManager.default.fileExists(atPath: candidate + "/manifest.csv") { return candidate }
         }
         throw ValidationError("datasets/wedding not found; run from the repository or pass --data")

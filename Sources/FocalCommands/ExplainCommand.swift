@@ -127,9 +127,10 @@ struct Explain: ParsableCommand {
         let single = paths.count == 1 && missing.isEmpty && images.count == 1
         var explanations: [Explanation] = []
         var failed = missing.count
+        let outputs = FileNames()
         for path in paths {
             do {
-                explanations += try explain(path, explainer: explainer, head: head)
+                explanations += try explain(path, explainer: explainer, head: head, outputs: outputs)
             } catch let error as ImageError where !single {
                 // One bad file in a folder: reported, the rest explained.
                 warn("\(error)")
@@ -149,7 +150,7 @@ struct Explain: ParsableCommand {
     }
 
     /// One image: its concepts (the one asked, or each that fires) explained, then written.
-    func explain(_ path: String, explainer: Explainer, head: HeadModel) throws -> [Explanation] {
+    func explain(_ path: String, explainer: Explainer, head: HeadModel, outputs: FileNames) throws -> [Explanation] {
         let image = try Explainer.Image(path: path, preprocessing: backboneOptions.preprocessing)
         let annotations = try findAnnotations(path)
         var concepts: [String]
@@ -170,9 +171,9 @@ struct Explain: ParsableCommand {
         if let out {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
             let original = try ImageDecoder().decode(path: path)
-            let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+            let stem = FileName.safe(((path as NSString).lastPathComponent as NSString).deletingPathExtension)
             for e in explanations {
-                let base = "\(out)/\(stem).\(e.concept)"
+                let base = FilePaths.resolve(outputs.claim("\(stem).\(FileName.safe(e.concept))"), in: out)
                 try AtomicFile.write(ImageEncoder.png(ExplanationPicture.render(e, image: original)), to: base + ".png")
                 try AtomicFile.write(try jsonText(e) + "\n", to: base + ".json")
             }
@@ -184,10 +185,11 @@ struct Explain: ParsableCommand {
     func findAnnotations(_ image: String) throws -> [Region] {
         var candidates: [String] = []
         if let data { candidates = [data] } else {
-            var folder = (image as NSString).deletingLastPathComponent
+            var folder = FilePaths.parent(of: canonicalPath(image))
             for _ in 0..<3 {
-                candidates.append((folder.isEmpty ? "." : folder) + "/manifest.csv")
-                folder = (folder as NSString).deletingLastPathComponent
+                candidates.append(FilePaths.resolve("manifest.csv", in: folder))
+                if folder == "/" { break }
+                folder = FilePaths.parent(of: folder)
             }
         }
         let target = URL(fileURLWithPath: image).standardized.path

@@ -1,3 +1,4 @@
+import FocalFiles
 import FocalReport
 import Foundation
 
@@ -17,6 +18,5 @@ func number(_ x: Double, digits: Int = 3) -> String {
 
 /// Creates the folder a file will be written into.
 func makeParentFolder(of path: String) throws {
-    let folder = (path as NSString).deletingLastPathComponent
-    if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+    try FileManager.default.createDirectory(atPath: FilePaths.parent(of: path), withIntermediateDirectories: true)
 }

@@ -71,6 +71,9 @@ struct Train: ParsableCommand {
         } else {
             let dataset = try Dataset.open(data!)
             dataset.issues.forEach { warn($0.description) }
+            if concepts.isEmpty && !exclusive {
+                ConceptTrainer.untrainableConcepts(dataset.trainingSamples).forEach { warn("\(dataset.source): \($0)") }
+            }
             let featurizer = try backboneOptions.featurizer()
             let progress = Progress("embedding", total: dataset.trainingSamples.count)
             let outcome = try trainer.train(dataset, featurizer: featurizer) { done, _ in progress.set(done) }
@@ -102,10 +105,16 @@ struct Train: ParsableCommand {
         guard table.samples.count == matrix.rows else {
             throw ValidationError("\(labels): \(table.samples.count) label rows for \(matrix.rows) feature rows")
         }
+        table.issues.forEach { warn($0.description) }
+        let x = FeatureMatrix(rows: matrix.rows, columns: matrix.columns, values: matrix.values)
+        if let bad = x.firstNonFinite() {
+            throw DatasetError(file: features, TrainingError.nonFinite(row: bad.row, column: bad.column, value: bad.value).description)
+        }
+        if concepts.isEmpty && !exclusive { ConceptTrainer.untrainableConcepts(table.samples).forEach { warn("\(labels): \($0)") } }
         let names = concepts.isEmpty ? ConceptTrainer.trainableConcepts(table.samples) : concepts
+        guard !names.isEmpty else { throw DatasetError(file: labels, ConceptTrainer.nothingToTrain(table.samples, columns: table.columns)) }
         let labelValues = table.samples.flatMap { s in names.map { s.label($0).map { $0 ? ConceptLabel.positive : .negative } ?? .unknown } }
-        var model = try trainer.head.fit(FeatureMatrix(rows: matrix.rows, columns: matrix.columns, values: matrix.values),
-                                         LabelMatrix(rows: matrix.rows, concepts: names.count, values: labelValues),
+        var model = try trainer.head.fit(x, LabelMatrix(rows: matrix.rows, concepts: names.count, values: labelValues),
                                          concepts: names)
         model.provenance = Provenance(notes: ["features": features, "labels": labels])
         return model

@@ -34,13 +34,45 @@ public struct ConceptTrainer {
         return positives.keys.filter { negatives[$0, default: 0] > 0 }.sorted()
     }
 
+    /// The one line for a dataset with no trainable concept, saying what it does have.
+    public static func nothingToTrain(_ samples: [Sample], columns: [String]? = nil) -> String {
+        if let columns, !columns.contains("positives") {
+            return "no 'positives' column (the columns are \(columns.joined(separator: ", "))), so no image is a positive to train on"
+        }
+        let positives = samples.reduce(0) { $0 + $1.positives.count }, negatives = samples.reduce(0) { $0 + $1.negatives.count }
+        if samples.isEmpty { return "no training rows" }
+        if positives == 0 && negatives == 0 { return "no labels: every row's positives and negatives are empty" }
+        return "no concept has both positives and negatives to train on (\(positives) positive and \(negatives) negative labels in all)"
+    }
+
+    /// Why each concept the samples name but cannot train was left out: one
+    /// line per concept with positives and no negatives, so a model never
+    /// silently lacks a concept its data mentions. (The reverse, negatives
+    /// and no positives, is already a dataset issue the manifest reader notes.)
+    public static func untrainableConcepts(_ samples: [Sample]) -> [String] {
+        var positives: [String: Int] = [:], negatives: [String: Int] = [:]
+        for s in samples {
+            for c in s.positives { positives[c, default: 0] += 1 }
+            for c in s.negatives { negatives[c, default: 0] += 1 }
+        }
+        var lines: [String] = []
+        for concept in positives.keys.sorted() {
+            let p = positives[concept, default: 0], n = negatives[concept, default: 0]
+            if p > 0 && n == 0 {
+                lines.append("concept '\(concept)' has \(p) positive\(p == 1 ? "" : "s") and no negatives, so it is not trained; "
+                             + "list it in the negatives of images that do not show it")
+            }
+        }
+        return lines
+    }
+
     public func train(_ dataset: Dataset, featurizer: Featurizer, progress: ((Int, Int) -> Void)? = nil) throws -> Outcome {
         let samples = dataset.trainingSamples
         let exclusive = head.mode == .exclusive
         let concepts = self.concepts ?? (exclusive ? Array(Set(samples.flatMap(\.positives))).sorted()
                                                    : Self.trainableConcepts(samples))
         guard !concepts.isEmpty else {
-            throw DatasetError(file: dataset.source, "no concept has both positives and negatives to train on")
+            throw DatasetError(file: dataset.source, Self.nothingToTrain(samples, columns: dataset.columns))
         }
         let data = try LabelledFeatures(samples: samples, concepts: concepts, featurizer: featurizer, progress: progress)
         guard data.samples.count >= 2 else {
@@ -59,12 +91,13 @@ extension HeadModel {
     /// Reads a model file and checks it was trained on this backbone's features.
     public static func load(_ path: String, backbone: Backbone) throws -> HeadModel {
         let model: HeadModel
+        guard FileManager.default.fileExists(atPath: path) else { throw DatasetError(file: path, "no such model file") }
         do { model = try HeadModel.read(from: path) } catch let error as DecodingError {
-            throw DatasetError(file: path, "not a Focal model file (\(error.localizedDescription))")
+            throw DatasetError(file: path, "not a Focal model file (\(describe(error)))")
         } catch let error as TrainingError {
             throw DatasetError(file: path, error.description)
         } catch {
-            throw DatasetError(file: path, "cannot read the model: \(error.localizedDescription)")
+            throw DatasetError(file: path, "cannot read the model: \(error)")
         }
         if let sha = model.provenance.backboneSHA256, sha != Backbone.weightsSHA256 {
             throw DatasetError(file: path, "trained on another backbone (weights \(sha.prefix(12))…); retrain it")

@@ -13,6 +13,9 @@ public struct Dataset: Sendable {
     public var samples: [Sample]
     /// What was wrong but did not stop the dataset from being used.
     public var issues: [DatasetIssue]
+    /// The manifest's columns as written (nil for a folder per concept), so
+    /// that a missing `positives` column can be named as the fault.
+    public var columns: [String]?
 
     public init(source: String, samples: [Sample], extraColumns: [String] = [], issues: [DatasetIssue] = []) {
         self.source = source

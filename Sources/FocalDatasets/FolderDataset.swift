@@ -41,14 +41,19 @@ enum FolderDataset {
     }
 
     static func read(_ folder: String, split: Split?, datasetRoot: String, issues: inout [DatasetIssue]) throws -> [Sample] {
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
+        let listed: [String]
+        do { listed = try FileManager.default.contentsOfDirectory(atPath: folder) } catch {
+            throw DatasetError(file: folder, "cannot list the folder")
+        }
+        let names = listed
             .filter { !$0.hasPrefix(".") && isDirectory(folder + "/" + $0) }.sorted()
         let positiveConcepts = Set(names.map(concept(ofFolder:)).filter(\.positive).map(\.concept))
         var samples: [Sample] = []
         for name in names {
             let (concept, positive) = concept(ofFolder: name)
-            let files = ImageFiles.collect([folder + "/" + name]).files
-            if files.isEmpty { issues.append(DatasetIssue(file: folder + "/" + name, "no images")) }
+            let (files, faults) = ImageFiles.collect([folder + "/" + name])
+            issues += faults.map { DatasetIssue(file: $0.path, $0.reason) }
+            if files.isEmpty && faults.isEmpty { issues.append(DatasetIssue(file: folder + "/" + name, "no images")) }
             for file in files {
                 let others = positiveConcepts.subtracting([concept]).sorted()
                 samples.append(Sample(

@@ -1,4 +1,5 @@
 import CSV
+import FocalFiles
 import FocalImages
 import Foundation
 
@@ -37,7 +38,7 @@ struct ManifestReader {
         // Label tables for features computed elsewhere (checkImages false) may omit images.
         guard columns.contains("image") || !checkImages else { throw DatasetError(file: path, "no 'image' column") }
 
-        let folder = (path as NSString).deletingLastPathComponent
+        let folder = FilePaths.parent(of: path)
         var samples: [Sample] = []
         var seen: [String: Int] = [:]
         for (line, fields) in rows {
@@ -56,7 +57,19 @@ struct ManifestReader {
         for concept in dataset.concepts where positives[concept, default: 0] == 0 && !dataset.trainingSamples.isEmpty {
             note(nil, "concept '\(concept)' has no positives to train on")
         }
-        return Dataset(source: path, samples: samples, extraColumns: extra, issues: issues)
+        var result = Dataset(source: path, samples: samples, extraColumns: extra, issues: issues)
+        result.columns = columns
+        return result
+    }
+
+    /// The CSV library's faults in words, not its case names (`cannotReadHeaderRow`).
+    static func describe(_ error: Error) -> String {
+        switch error as? CSVError {
+        case .cannotReadHeaderRow: return "empty: no header row (expected columns such as image,positives,negatives)"
+        case .unicodeDecoding, .stringEncodingMismatch, .stringEndianMismatch: return "not UTF-8 text"
+        case .cannotOpenFile, .cannotReadFile, .streamErrorHasOccurred: return "cannot be read"
+        default: return "not readable as CSV"
+        }
     }
 
     /// Header and (line, fields by column) rows of a CSV manifest.
@@ -65,7 +78,7 @@ struct ManifestReader {
         do {
             reader = try CSVReader(string: text, hasHeaderRow: true, trimFields: false)
         } catch {
-            throw DatasetError(file: path, "not readable as CSV: \(error)")
+            throw DatasetError(file: path, Self.describe(error))
         }
         guard let header = reader.headerRow, !header.isEmpty else { throw DatasetError(file: path, "no header row") }
         let columns = header.map { $0.trimmingCharacters(in: .whitespaces) }
@@ -84,7 +97,7 @@ struct ManifestReader {
             for (i, column) in columns.enumerated() where i < row.count { fields[column] = row[i] }
             rows.append((line, fields))
         }
-        if let error = reader.error { throw DatasetError(file: path, "CSV error after line \(line): \(error)") }
+        if let error = reader.error { throw DatasetError(file: path, "after line \(line): \(Self.describe(error))") }
         return (columns, rows)
     }
 
@@ -103,25 +116,70 @@ struct ManifestReader {
             }
             var fields: [String: String] = [:]
             for key in object.keys.sorted() where !columns.contains(key) { columns.append(key) }
-            for (key, value) in object {
-                switch (key, value) {
-                case ("regions", let list as [[String: Any]]):
-                    fields[key] = list.map { region -> String in
-                        let box = (region["box"] as? [Any] ?? []).map { "\($0)" }.joined(separator: ",")
-                        return "\(region["concept"] ?? "")@\(box)"
-                    }.joined(separator: "|")
-                case (_, let list as [Any]):
-                    fields[key] = list.map { "\($0)" }.joined(separator: "|")
-                case (_, is NSNull):
+            for key in object.keys.sorted() {
+                switch jsonField(key, object[key]!) {
+                case .success(let text): fields[key] = text
+                case .failure(let fault):
+                    note(line, "'\(key)' \(fault.reason); read as empty")
                     fields[key] = ""
-                default:
-                    fields[key] = "\(value)"
                 }
             }
             rows.append((line, fields))
         }
         let ordered = Dataset.columns.filter(columns.contains) + columns.filter { !Dataset.columns.contains($0) }
         return (ordered, rows)
+    }
+
+    struct FieldFault: Error { var reason: String }
+
+    /// One JSON Lines value in its CSV field form, or why its type is wrong:
+    /// labels are a name or a list of names, regions a list of
+    /// {"concept", "box": [x, y, w, h]} (or the CSV text), the rest text or numbers.
+    func jsonField(_ key: String, _ value: Any) -> Result<String, FieldFault> {
+        func kind(_ v: Any) -> String {
+            switch v {
+            case is NSNull: return "null"
+            case is String: return "a string"
+            case is NSNumber: return "a number"
+            case is [Any]: return "a list"
+            case is [String: Any]: return "an object"
+            default: return "\(type(of: v))"
+            }
+        }
+        if value is NSNull { return .success("") }
+        switch key {
+        case "positives", "negatives":
+            if let name = value as? String { return .success(name) }
+            guard let list = value as? [Any] else { return .failure(FieldFault(reason: "is \(kind(value)), not a list of concept names")) }
+            var names: [String] = []
+            for item in list {
+                guard let name = item as? String else { return .failure(FieldFault(reason: "holds \(kind(item)), not only concept names")) }
+                names.append(name)
+            }
+            return .success(names.joined(separator: "|"))
+        case "image", "split":
+            guard let text = value as? String else { return .failure(FieldFault(reason: "is \(kind(value)), not a string")) }
+            return .success(text)
+        case "regions":
+            if let text = value as? String { return .success(text) }
+            guard let list = value as? [Any] else { return .failure(FieldFault(reason: "is \(kind(value)), not a list of regions")) }
+            var texts: [String] = []
+            for item in list {
+                guard let region = item as? [String: Any], let concept = region["concept"] as? String,
+                      let box = region["box"] as? [Any], box.count == 4, box.allSatisfy({ $0 is NSNumber })
+                else { return .failure(FieldFault(reason: "holds an entry that is not {\"concept\": name, \"box\": [x, y, w, h]}")) }
+                texts.append("\(concept)@" + box.map { "\($0)" }.joined(separator: ","))
+            }
+            return .success(texts.joined(separator: "|"))
+        default:
+            switch value {
+            case let text as String: return .success(text)
+            case let n as NSNumber: return .success("\(n)")
+            case let list as [Any] where list.allSatisfy({ $0 is String || $0 is NSNumber }):
+                return .success(list.map { "\($0)" }.joined(separator: "|"))
+            default: return .failure(FieldFault(reason: "is \(kind(value)), not text, a number or a list of them"))
+            }
+        }
     }
 
     mutating func sample(line: Int, fields: [String: String], folder: String, extraColumns: [String]) throws -> Sample? {
@@ -131,7 +189,7 @@ struct ManifestReader {
             note(line, "no image; row ignored")
             return nil
         }
-        let resolved = image.hasPrefix("/") ? image : (folder as NSString).appendingPathComponent(image)
+        let resolved = FilePaths.resolve(image, in: folder)
         var size: (width: Int, height: Int)?
         if checkImages {
             guard FileManager.default.fileExists(atPath: resolved) else {

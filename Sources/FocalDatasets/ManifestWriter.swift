@@ -19,8 +19,7 @@ extension Dataset {
 
     /// Writes the manifest atomically; image paths are made relative to its folder.
     public func write(to path: String) throws {
-        let folder = (path as NSString).deletingLastPathComponent
-        try AtomicFile.write(csv(relativeTo: folder.isEmpty ? "." : folder), to: path)
+        try AtomicFile.write(csv(relativeTo: FilePaths.parent(of: path)), to: path)
     }
 }
 

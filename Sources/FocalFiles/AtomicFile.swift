@@ -24,8 +24,9 @@ public enum AtomicFile {
         public init(path: String) throws {
             self.path = path
             let url = URL(fileURLWithPath: path)
-            temporaryPath = url.deletingLastPathComponent()
-                .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp").path
+            let folder = url.deletingLastPathComponent().path
+            AtomicFile.removeStaleTemporaryFiles(in: folder)
+            temporaryPath = folder + "/" + AtomicFile.temporaryName(for: url.lastPathComponent, pid: getpid())
             guard FileManager.default.createFile(atPath: temporaryPath, contents: nil) else {
                 throw FileError(path: path, reason: "cannot create a file in \(url.deletingLastPathComponent().path)")
             }
@@ -62,6 +63,40 @@ public enum AtomicFile {
                 try? handle.close()
                 unlink(temporaryPath)
             }
+        }
+    }
+}
+
+extension AtomicFile {
+    /// `.NAME.PID.RANDOM.tmp`: hidden, and naming the process that writes it,
+    /// so a later run can tell a live writer's file from a killed one's.
+    static func temporaryName(for name: String, pid: pid_t) -> String {
+        ".\(name).\(pid).\(UInt32.random(in: 0...UInt32.max)).tmp"
+    }
+
+    /// The process id in a temporary name this type made, or nil for any other name.
+    static func writer(ofTemporaryName name: String) -> pid_t? {
+        guard name.hasPrefix("."), name.hasSuffix(".tmp") else { return nil }
+        let parts = name.dropLast(4).split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count >= 4, UInt32(parts[parts.count - 1]) != nil, let pid = pid_t(parts[parts.count - 2]), pid > 0
+        else { return nil }
+        return pid
+    }
+
+    nonisolated(unsafe) static var cleanedFolders: Set<String> = []
+    static let cleanedLock = NSLock()
+
+    /// Deletes the temporary files that writers killed mid-write (SIGKILL,
+    /// power loss) left in `folder`: those whose process no longer exists.
+    /// Once per folder per process, at its first write there.
+    public static func removeStaleTemporaryFiles(in folder: String) {
+        cleanedLock.lock()
+        let first = cleanedFolders.insert(folder).inserted
+        cleanedLock.unlock()
+        guard first, let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+        for name in names {
+            guard let pid = writer(ofTemporaryName: name), pid != getpid() else { continue }
+            if kill(pid, 0) == -1 && errno == ESRCH { unlink(folder + "/" + name) }
         }
     }
 }

@@ -6,14 +6,21 @@ import Foundation
 public enum ImageFiles {
     public static let extensions: Set<String> = ["jpg", "jpeg", "jpe", "jfif", "png"]
 
-    /// The image files under `paths`, and a one-line error for each path that does not exist.
-    public static func collect(_ paths: [String]) -> (files: [String], missing: [FileError]) {
+    /// Lists a folder's entries; throws when it cannot be read. A parameter so
+    /// that tests can make a folder unreadable even when they run as root.
+    public typealias Lister = (String) throws -> [String]
+
+    public static let listFolder: Lister = { try FileManager.default.contentsOfDirectory(atPath: $0) }
+
+    /// The image files under `paths`, and a one-line error for each path that
+    /// does not exist and each folder inside them that cannot be listed (the
+    /// rest of the walk goes on).
+    public static func collect(_ paths: [String], list: Lister = listFolder) -> (files: [String], missing: [FileError]) {
         var files: [String] = []
         var missing: [FileError] = []
-        let fm = FileManager.default
         for path in paths {
             var isDirectory: ObjCBool = false
-            guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
                 missing.append(FileError(path: path, reason: "no such file or folder"))
                 continue
             }
@@ -22,18 +29,46 @@ public enum ImageFiles {
                 continue
             }
             var found: [String] = []
-            let base = path.hasSuffix("/") ? String(path.dropLast()) : path
-            if let walker = fm.enumerator(atPath: path) {
-                for case let relative as String in walker {
-                    let name = (relative as NSString).lastPathComponent
-                    if name.hasPrefix(".") { continue }
-                    if extensions.contains((name as NSString).pathExtension.lowercased()) {
-                        found.append(base + "/" + relative)
-                    }
-                }
-            }
+            let base = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+            walk(base, into: &found, faults: &missing, list: list)
             files += found.sorted()
         }
         return (files, missing)
+    }
+
+    /// Depth first, skipping hidden names. Symbolic links are followed, and
+    /// each folder (by device and inode) is entered once, so a link loop
+    /// cannot trap the walk.
+    static func walk(_ folder: String, into found: inout [String], faults: inout [FileError], list: Lister) {
+        var visited = Set<[UInt64]>()
+        walk(folder, into: &found, faults: &faults, list: list, visited: &visited)
+    }
+
+    static func walk(_ folder: String, into found: inout [String], faults: inout [FileError], list: Lister,
+                     visited: inout Set<[UInt64]>) {
+        var own = stat()
+        if stat(folder, &own) == 0, !visited.insert([UInt64(own.st_dev), UInt64(own.st_ino)]).inserted { return }
+        let names: [String]
+        do { names = try list(folder) } catch {
+            faults.append(FileError(path: folder, reason: "cannot list the folder (\(reason(error))); its images are skipped"))
+            return
+        }
+        for name in names where !name.hasPrefix(".") {
+            let path = folder == "/" ? "/" + name : folder + "/" + name
+            var info = stat()
+            guard stat(path, &info) == 0 else { continue }
+            if (info.st_mode & S_IFMT) == S_IFDIR {
+                walk(path, into: &found, faults: &faults, list: list, visited: &visited)
+            } else if extensions.contains((name as NSString).pathExtension.lowercased()) {
+                found.append(path)
+            }
+        }
+    }
+
+    static func reason(_ error: Error) -> String {
+        let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
+        if let code = underlying?.code, underlying?.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(code))) }
+        if (error as NSError).domain == NSCocoaErrorDomain, (error as NSError).code == NSFileReadNoPermissionError { return "permission denied" }
+        return "unreadable"
     }
 }

@@ -27,6 +27,12 @@ public struct FeatureMatrix: Sendable, Equatable {
 
     public func row(_ i: Int) -> ArraySlice<Float> { values[(i * columns)..<((i + 1) * columns)] }
 
+    /// The first value that is NaN or infinite, by row and column (0-based).
+    public func firstNonFinite() -> (row: Int, column: Int, value: Float)? {
+        guard let i = values.firstIndex(where: { !$0.isFinite }) else { return nil }
+        return (i / columns, i % columns, values[i])
+    }
+
     /// The rows at `indices`, in that order (cross-validation folds, bootstrap samples).
     public func rows(_ indices: [Int]) -> FeatureMatrix {
         var out = [Float]()

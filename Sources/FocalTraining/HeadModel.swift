@@ -146,6 +146,7 @@ public struct HeadModel: Codable, Sendable, Equatable {
     }
 
     public func write(to path: String) throws {
+        try validate()
         let encoder = JSONEncoder()
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -156,10 +157,14 @@ public struct HeadModel: Codable, Sendable, Equatable {
         let decoder = JSONDecoder()
         // Metrics that were undefined (e.g. AUC of a fold with one class) are NaN.
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        let model = try decoder.decode(HeadModel.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
-        guard model.format == currentFormat else {
-            throw TrainingError.invalidOption("model format \(model.format); this build reads \(currentFormat)")
+        guard let bytes = FileManager.default.contents(atPath: path) else {
+            throw TrainingError.invalidModel("the file cannot be read")
         }
+        let model = try decoder.decode(HeadModel.self, from: bytes)
+        guard model.format == currentFormat else {
+            throw TrainingError.invalidModel("model format \(model.format); this build reads \(currentFormat)")
+        }
+        try model.validate()
         return model
     }
 }

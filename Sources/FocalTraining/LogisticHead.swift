@@ -54,6 +54,7 @@ public struct LogisticHead: Sendable {
             throw TrainingError.shapeMismatch("labels for \(labels.concepts) concepts, \(concepts.count) names")
         }
         guard x.rows > 0 else { throw TrainingError.shapeMismatch("no training samples") }
+        if let bad = x.firstNonFinite() { throw TrainingError.nonFinite(row: bad.row, column: bad.column, value: bad.value) }
         if let c { guard c > 0 else { throw TrainingError.invalidOption("C must be positive, not \(c)") } }
         guard cGrid.allSatisfy({ $0 > 0 }), !cGrid.isEmpty else { throw TrainingError.invalidOption("the C grid must be positive values") }
         let labels = mode == .multiLabel ? labels.applying(negatives) : labels

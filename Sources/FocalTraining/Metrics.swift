@@ -29,6 +29,13 @@ public enum Metrics {
         public var accuracy: Double {
             ratio(truePositives + trueNegatives, truePositives + trueNegatives + falsePositives + falseNegatives)
         }
+        /// Precision, NaN when nothing is predicted positive: for reports, where
+        /// an undefined number must read as undefined, not as a measured 0.
+        public var definedPrecision: Double { truePositives + falsePositives == 0 ? .nan : precision }
+        /// Recall, NaN when there are no positives.
+        public var definedRecall: Double { truePositives + falseNegatives == 0 ? .nan : recall }
+        /// F1, NaN when there are no positives (recall, one of its two terms, is undefined).
+        public var definedF1: Double { truePositives + falseNegatives == 0 ? .nan : f1 }
         /// fp / (fp + tn); NaN when there are no negatives (a rate of nothing is undefined, not 0).
         public var falsePositiveRate: Double {
             falsePositives + trueNegatives == 0 ? .nan : Double(falsePositives) / Double(falsePositives + trueNegatives)

@@ -4,6 +4,10 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
     case tooFewExamples(concept: String, positives: Int, negatives: Int, needed: Int)
     case severalPositives(row: Int)
     case invalidOption(String)
+    /// A feature that is NaN or infinite (0-based row and column).
+    case nonFinite(row: Int, column: Int, value: Float)
+    /// A model file whose contents do not make a usable model.
+    case invalidModel(String)
 
     public var description: String {
         switch self {
@@ -12,6 +16,9 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
             return "concept '\(concept)' has \(p) positive and \(n) negative examples; at least \(needed) of each are needed"
         case .severalPositives(let row): return "row \(row) is positive for several concepts of an exclusive model"
         case .invalidOption(let what): return "invalid option: \(what)"
+        case let .nonFinite(row, column, value):
+            return "feature row \(row + 1), column \(column + 1) is \(value); features must be finite numbers"
+        case .invalidModel(let what): return "not a usable model: \(what)"
         }
     }
 }

@@ -8,8 +8,9 @@ struct FocalRun {
 }
 
 /// Runs the built `focal` (beside the test bundle) with its embedding cache at `store`.
-func runFocal(_ arguments: [String], store: String) throws -> FocalRun {
+func runFocal(_ arguments: [String], store: String, in directory: String? = nil) throws -> FocalRun {
     let process = Process()
+    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
     process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("focal")
     process.arguments = arguments
     var environment = ProcessInfo.processInfo.environment
