@@ -106,16 +106,19 @@ struct Train: ParsableCommand {
             throw ValidationError("\(labels): \(table.samples.count) label rows for \(matrix.rows) feature rows")
         }
         table.issues.forEach { warn($0.description) }
-        let x = FeatureMatrix(rows: matrix.rows, columns: matrix.columns, values: matrix.values)
-        if let bad = x.firstNonFinite() {
-            throw DatasetError(file: features, TrainingError.nonFinite(row: bad.row, column: bad.column, value: bad.value).description)
-        }
         if concepts.isEmpty && !exclusive { ConceptTrainer.untrainableConcepts(table.samples).forEach { warn("\(labels): \($0)") } }
         let names = concepts.isEmpty ? ConceptTrainer.trainableConcepts(table.samples) : concepts
         guard !names.isEmpty else { throw DatasetError(file: labels, ConceptTrainer.nothingToTrain(table.samples, columns: table.columns)) }
         let labelValues = table.samples.flatMap { s in names.map { s.label($0).map { $0 ? ConceptLabel.positive : .negative } ?? .unknown } }
-        var model = try trainer.head.fit(x, LabelMatrix(rows: matrix.rows, concepts: names.count, values: labelValues),
+        var model: HeadModel
+        do {
+            model = try trainer.head.fit(FeatureMatrix(rows: matrix.rows, columns: matrix.columns, values: matrix.values),
+                                         LabelMatrix(rows: matrix.rows, concepts: names.count, values: labelValues),
                                          concepts: names)
+        } catch let error as TrainingError {
+            guard case .nonFinite = error else { throw error }
+            throw DatasetError(file: features, error.description)
+        }
         model.provenance = Provenance(notes: ["features": features, "labels": labels])
         return model
     }

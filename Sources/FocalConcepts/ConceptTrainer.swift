@@ -26,12 +26,18 @@ public struct ConceptTrainer {
     /// The concepts a dataset can train: those with at least one positive and
     /// one negative among its training samples.
     public static func trainableConcepts(_ samples: [Sample]) -> [String] {
+        let (positives, negatives) = labelCounts(samples)
+        return positives.keys.filter { negatives[$0, default: 0] > 0 }.sorted()
+    }
+
+    /// Per concept, how many samples list it as a positive and as a negative.
+    static func labelCounts(_ samples: [Sample]) -> (positives: [String: Int], negatives: [String: Int]) {
         var positives: [String: Int] = [:], negatives: [String: Int] = [:]
         for s in samples {
             for c in s.positives { positives[c, default: 0] += 1 }
             for c in s.negatives { negatives[c, default: 0] += 1 }
         }
-        return positives.keys.filter { negatives[$0, default: 0] > 0 }.sorted()
+        return (positives, negatives)
     }
 
     /// The one line for a dataset with no trainable concept, saying what it does have.
@@ -39,8 +45,8 @@ public struct ConceptTrainer {
         if let columns, !columns.contains("positives") {
             return "no 'positives' column (the columns are \(columns.joined(separator: ", "))), so no image is a positive to train on"
         }
-        let positives = samples.reduce(0) { $0 + $1.positives.count }, negatives = samples.reduce(0) { $0 + $1.negatives.count }
         if samples.isEmpty { return "no training rows" }
+        let positives = samples.reduce(0) { $0 + $1.positives.count }, negatives = samples.reduce(0) { $0 + $1.negatives.count }
         if positives == 0 && negatives == 0 { return "no labels: every row's positives and negatives are empty" }
         return "no concept has both positives and negatives to train on (\(positives) positive and \(negatives) negative labels in all)"
     }
@@ -50,20 +56,12 @@ public struct ConceptTrainer {
     /// silently lacks a concept its data mentions. (The reverse, negatives
     /// and no positives, is already a dataset issue the manifest reader notes.)
     public static func untrainableConcepts(_ samples: [Sample]) -> [String] {
-        var positives: [String: Int] = [:], negatives: [String: Int] = [:]
-        for s in samples {
-            for c in s.positives { positives[c, default: 0] += 1 }
-            for c in s.negatives { negatives[c, default: 0] += 1 }
+        let (positives, negatives) = labelCounts(samples)
+        return positives.keys.sorted().filter { negatives[$0, default: 0] == 0 }.map { concept in
+            let p = positives[concept]!
+            return "concept '\(concept)' has \(p) positive\(p == 1 ? "" : "s") and no negatives, so it is not trained; "
+                + "list it in the negatives of images that do not show it"
         }
-        var lines: [String] = []
-        for concept in positives.keys.sorted() {
-            let p = positives[concept, default: 0], n = negatives[concept, default: 0]
-            if p > 0 && n == 0 {
-                lines.append("concept '\(concept)' has \(p) positive\(p == 1 ? "" : "s") and no negatives, so it is not trained; "
-                             + "list it in the negatives of images that do not show it")
-            }
-        }
-        return lines
     }
 
     public func train(_ dataset: Dataset, featurizer: Featurizer, progress: ((Int, Int) -> Void)? = nil) throws -> Outcome {

@@ -16,8 +16,6 @@ public final class EmbeddingStore: @unchecked Sendable {
     /// started (the commands print it): the cache only saves work, so losing
     /// it must never stop a run.
     public var onRecovery: ((String) -> Void)?
-    /// Where the damaged store went, once it was moved aside.
-    public private(set) var movedAside: String?
 
     /// `$FOCAL_STORE`, else `$XDG_CACHE_HOME/focal/embeddings.sqlite`, else `~/.cache/focal/embeddings.sqlite`.
     public static var defaultPath: String {
@@ -38,11 +36,17 @@ public final class EmbeddingStore: @unchecked Sendable {
         do {
             current = try Self.openWaiting(path: path, configuration: configuration)
         } catch let error as DatabaseError where Self.isDamage(error) {
-            let aside = try Self.moveAside(path, because: error)
-            current = try Self.openWaiting(path: path, configuration: configuration)
-            movedAside = aside
-            onRecovery?(Self.recoveryMessage(path, aside: aside, error: error))
+            current = try Self.replace(path, damagedBy: error, configuration: configuration, onRecovery: onRecovery)
         }
+    }
+
+    /// Moves the damaged store aside, opens a fresh one in its place and says so.
+    private static func replace(_ path: String, damagedBy error: DatabaseError, configuration: Configuration,
+                                onRecovery: ((String) -> Void)?) throws -> DatabaseQueue {
+        let aside = try moveAside(path, because: error)
+        let fresh = try openWaiting(path: path, configuration: configuration)
+        onRecovery?(recoveryMessage(path, aside: aside, error: error))
+        return fresh
     }
 
     /// Another process opening the same store at the same moment can hold
@@ -105,10 +109,7 @@ public final class EmbeddingStore: @unchecked Sendable {
             swapLock.lock()
             defer { swapLock.unlock() }
             if current === db {
-                let aside = try Self.moveAside(path, because: error)
-                current = try Self.openWaiting(path: path, configuration: configuration)
-                movedAside = aside
-                onRecovery?(Self.recoveryMessage(path, aside: aside, error: error))
+                current = try Self.replace(path, damagedBy: error, configuration: configuration, onRecovery: onRecovery)
             }
             do { return try body(current) } catch { throw fault(error) }
         } catch {

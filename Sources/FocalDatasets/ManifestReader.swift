@@ -115,8 +115,8 @@ struct ManifestReader {
                 continue
             }
             var fields: [String: String] = [:]
-            for key in object.keys.sorted() where !columns.contains(key) { columns.append(key) }
             for key in object.keys.sorted() {
+                if !columns.contains(key) { columns.append(key) }
                 switch jsonField(key, object[key]!) {
                 case .success(let text): fields[key] = text
                 case .failure(let fault):

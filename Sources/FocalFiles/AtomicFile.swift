@@ -28,7 +28,7 @@ public enum AtomicFile {
             AtomicFile.removeStaleTemporaryFiles(in: folder)
             temporaryPath = folder + "/" + AtomicFile.temporaryName(for: url.lastPathComponent, pid: getpid())
             guard FileManager.default.createFile(atPath: temporaryPath, contents: nil) else {
-                throw FileError(path: path, reason: "cannot create a file in \(url.deletingLastPathComponent().path)")
+                throw FileError(path: path, reason: "cannot create a file in \(folder)")
             }
             handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporaryPath))
         }

@@ -30,7 +30,8 @@ public enum ImageFiles {
             }
             var found: [String] = []
             let base = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
-            walk(base, into: &found, faults: &missing, list: list)
+            var visited = Set<[UInt64]>()
+            walk(base, into: &found, faults: &missing, list: list, visited: &visited)
             files += found.sorted()
         }
         return (files, missing)
@@ -39,11 +40,6 @@ public enum ImageFiles {
     /// Depth first, skipping hidden names. Symbolic links are followed, and
     /// each folder (by device and inode) is entered once, so a link loop
     /// cannot trap the walk.
-    static func walk(_ folder: String, into found: inout [String], faults: inout [FileError], list: Lister) {
-        var visited = Set<[UInt64]>()
-        walk(folder, into: &found, faults: &faults, list: list, visited: &visited)
-    }
-
     static func walk(_ folder: String, into found: inout [String], faults: inout [FileError], list: Lister,
                      visited: inout Set<[UInt64]>) {
         var own = stat()
