@@ -37,6 +37,9 @@ struct Explain: ParsableCommand {
     @Option(help: "Input sides of the map method, comma-separated (default 224,320,448).")
     var scales: String?
 
+    @Flag(inversion: .prefixedNo, help: "The map method also sees each scale mirrored left to right and averages the two (twice the work; symmetric receptive fields).")
+    var mirror = true
+
     @Option(help: "Regions are the heatmap's connected parts at or above this share of its peak (default: 0.5 for map, 0.35 otherwise).")
     var cut: Double?
 
@@ -110,6 +113,7 @@ struct Explain: ParsableCommand {
         options.method = chosenMethod
         options.scales = try parsedScales()
         options.cut = cut
+        options.mirror = mirror
         options.window = window
         options.stride = stride
         options.baseline = Baseline(rawValue: baseline)!

@@ -35,6 +35,9 @@ struct Regions: ParsableCommand {
     @Option(help: "Input sides of the map, comma-separated (default 224,320,448).")
     var scales: String?
 
+    @Flag(inversion: .prefixedNo, help: "Also see each scale mirrored left to right (twice the work; symmetric receptive fields).")
+    var mirror = true
+
     @Option(help: "A box is the map's strongest connected part at or above this share of its peak (default 0.5).")
     var cut: Double?
 
@@ -58,6 +61,7 @@ struct Regions: ParsableCommand {
         var options = Explainer.Options()
         options.scales = try Explain.parseScales(scales)
         options.cut = cut
+        options.mirror = mirror
         let explainer = Explainer(backbone: backbone, model: head, preprocessing: backboneOptions.preprocessing, options: options)
 
         let (paths, missing) = ImageFiles.collect(images)

@@ -80,6 +80,9 @@ struct Synth: ParsableCommand {
     @Option(name: .customLong("person-rate"), help: "wedding: share of images without a veil that show a person (a veil always has one).")
     var personRate = 0.5
 
+    @Option(name: .customLong("empty-hand-rate"), help: "wedding: share of images without a bouquet in which an arm reaches in with an empty hand (an arm then no longer means a bouquet).")
+    var emptyHandRate = 0.0
+
     // apples
     @Option(name: .customLong("apple-rate"), help: "apples: share of images with apples.")
     var appleRate = 0.5
@@ -117,7 +120,7 @@ struct Synth: ParsableCommand {
             if let value, value < 0 { throw ValidationError("\(name) must not be negative") }
         }
         for (name, value) in [("--context-with-bouquet", contextWithBouquet), ("--context-without-bouquet", contextWithoutBouquet),
-                              ("--focal-rate", focalRate), ("--bouquet-rate", bouquetRate), ("--person-rate", personRate),
+                              ("--focal-rate", focalRate), ("--bouquet-rate", bouquetRate), ("--person-rate", personRate), ("--empty-hand-rate", emptyHandRate),
                               ("--apple-rate", appleRate), ("--train-red", trainRed), ("--test-red", testRed),
                               ("--pool-red", poolRed), ("--perfect-rate", perfectRate)] {
             guard (0...1).contains(value) else { throw ValidationError("\(name) must be between 0 and 1") }
@@ -143,7 +146,8 @@ struct Synth: ParsableCommand {
             switch scenario {
             case "wedding":
                 try generate(Wedding(contextWithBouquet: contextWithBouquet, contextWithoutBouquet: contextWithoutBouquet,
-                                     focalRate: focalRate, bouquetRate: bouquetRate, personRate: personRate))
+                                     focalRate: focalRate, bouquetRate: bouquetRate, personRate: personRate,
+                                     emptyHandRate: emptyHandRate))
             case "apples":
                 try generate(Apples(appleRate: appleRate, redRate: [.train: trainRed, .test: testRed, .pool: poolRed]))
             default:

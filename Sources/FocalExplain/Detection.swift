@@ -45,9 +45,8 @@ extension Explainer {
         for name in positives {
             let c = model.concepts.firstIndex(of: name)!
             let (weights, bias) = model.logitCoefficients(concept: c)
-            let map = LogitMap(decoded: image.decoded, original: image.size, network: backbone.network,
-                               score: LinearScore(weights: weights, bias: bias), scales: scales,
-                               combination: options.combination, preprocessing: preprocessing)
+            let map = LogitMap(views: views(image, scales: scales), score: LinearScore(weights: weights, bias: bias),
+                               combination: options.combination)
             let side = Preprocessing.cropSize
             guard let best = EvidenceRegions.find(heatmap: map.heatmap, width: side, height: side,
                                                   fraction: options.regionCut, limit: 1).first else { continue }

@@ -26,6 +26,8 @@ public struct Explainer {
         /// Input sides of the map method; nil: `LogitMap.defaultScales`, those the image fits.
         public var scales: [Int]?
         public var combination = LogitMap.Combination.peakNormalised
+        /// The map method also sees the image mirrored (see `LogitMap`).
+        public var mirror = true
         public var window = 32
         public var stride = 16
         public var baseline = Baseline.gray
@@ -73,6 +75,12 @@ public struct Explainer {
         public let geometry: CropGeometry
         public let crop: RGBImage
         public let input: [Float]
+        /// Feature maps already computed for this image, kept for its other concepts.
+        let views = ViewCache()
+
+        final class ViewCache {
+            var byKey: [String: LogitMap.Views] = [:]
+        }
 
         public init(path: String, preprocessing: Preprocessing) throws {
             let bytes = try readFileBytes(path)
@@ -106,8 +114,7 @@ public struct Explainer {
         switch options.method {
         case .map:
             scales = try usableScales(image)
-            let map = LogitMap(decoded: image.decoded, original: image.size, network: backbone.network, score: score,
-                               scales: scales, combination: options.combination, preprocessing: preprocessing)
+            let map = LogitMap(views: views(image, scales: scales), score: score, combination: options.combination)
             (heatmap, macs) = (map.heatmap, map.multiplyAdds)
         case .segments:
             scales = [Preprocessing.cropSize]
@@ -157,9 +164,19 @@ public struct Explainer {
             score: p, logit: logits[0], baselineLogit: logits[1], threshold: threshold, fires: p >= threshold,
             settings: .init(window: options.window, stride: options.stride, baseline: options.baseline.rawValue,
                             mode: settingsMode, segments: options.method == .segments ? options.segments : nil,
-                            cut: options.regionCut),
+                            cut: options.regionCut, mirrored: options.method == .map ? options.mirror : nil),
             heatmap: Self.downsampled(heatmap, side: side, factor: 4, box: image.geometry.cropBox, summed: options.method == .map),
             regions: regions, focal: focal, multiplyAdds: macs, seconds: Date().timeIntervalSince(started))
+    }
+
+    /// The image's feature maps at `scales`, computed once per image and shared by its concepts.
+    func views(_ image: Image, scales: [Int]) -> LogitMap.Views {
+        let key = "\(scales) \(options.mirror)"
+        if let cached = image.views.byKey[key] { return cached }
+        let views = LogitMap.Views(decoded: image.decoded, original: image.size, network: backbone.network, scales: scales,
+                                   mirrored: options.mirror, preprocessing: preprocessing)
+        image.views.byKey[key] = views
+        return views
     }
 
     var settingsMode: String {

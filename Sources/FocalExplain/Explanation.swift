@@ -40,6 +40,8 @@ public struct Explanation: Codable, Sendable {
         public var segments: Int?
         /// Regions are the heatmap's connected parts at or above this share of its peak.
         public var cut: Double
+        /// The map method: whether each scale was also seen mirrored (nil for other methods).
+        public var mirrored: Bool? = nil
     }
 
     public struct Heatmap: Codable, Sendable {

@@ -10,6 +10,12 @@ import FocalNumerics
 /// bouquet. Larger inputs give finer grids, and the element that drives the
 /// score stays where it is at every scale while spurious cells move, so the
 /// scales' agreement is the map.
+///
+/// Each scale is also seen mirrored left to right (`mirrored`), its map
+/// mirrored back: TensorFlow's SAME padding pads the bottom and right more than
+/// the top and left, so a position's receptive field leans one way, and the
+/// mirrored view leans the other. Each view's cells are still the exact split
+/// of that view's score; the combined map is the split of their mean.
 public struct LogitMap: Sendable {
     /// Input sides measured to localise best (see the README's explanation section).
     public static let defaultScales = [224, 320, 448]
@@ -39,6 +45,9 @@ public struct LogitMap: Sendable {
     public struct Scale: Sendable {
         /// The input's side.
         public let side: Int
+        /// Whether this view is of the image mirrored left to right (its cells
+        /// are in the mirrored image's positions).
+        public let mirrored: Bool
         /// Positions per row and per column of the feature map.
         public let grid: Int
         /// Each position's share of the score, rows top to bottom: they sum to `score − bias`.
@@ -60,30 +69,64 @@ public struct LogitMap: Sendable {
     /// `decoded` is the image as decoded (perhaps reduced in the DCT); boxes and
     /// geometry are in pixels of the `original` size.
     public init(decoded: RGBImage, original: (width: Int, height: Int), network: EfficientNetLite0, score: LinearScore,
-                scales sides: [Int] = LogitMap.defaultScales, combination: Combination = .peakNormalised,
+                scales sides: [Int] = LogitMap.defaultScales, mirrored: Bool = true, combination: Combination = .peakNormalised,
                 preprocessing: Preprocessing = Preprocessing()) {
-        precondition(!sides.isEmpty, "a logit map needs at least one scale")
-        let maps = Self.featureMaps(decoded, sides: sides, network: network, preprocessing: preprocessing)
+        self.init(views: Views(decoded: decoded, original: original, network: network, scales: sides, mirrored: mirrored,
+                               preprocessing: preprocessing),
+                  score: score, combination: combination)
+    }
+
+    /// The map of `score` on feature maps already computed: several concepts
+    /// of one image share one set of views (only the head's weights differ).
+    public init(views: Views, score: LinearScore, combination: Combination = .peakNormalised) {
         var scales: [Scale] = []
-        var macs = 0
-        for (s, map) in zip(sides, maps) {
-            let cells = map.contributions(score)
-            scales.append(Scale(side: s, grid: map.side, cells: cells, score: cells.reduce(score.bias, +),
-                                geometry: CropGeometry(originalWidth: original.width, originalHeight: original.height, side: s)))
-            macs += network.multiplyAdds(inputSide: s)
+        for view in views.maps {
+            let cells = view.map.contributions(score)
+            scales.append(Scale(side: view.side, mirrored: view.mirrored, grid: view.map.side, cells: cells,
+                                score: cells.reduce(score.bias, +), geometry: view.geometry))
         }
         self.scales = scales
         self.bias = score.bias
-        self.multiplyAdds = macs
-        let target = CropGeometry(originalWidth: original.width, originalHeight: original.height)
-        let upsampled = scales.map { Self.upsampled($0, onto: target) }
+        self.multiplyAdds = views.multiplyAdds
+        let upsampled = scales.map { Self.upsampled($0, onto: views.target) }
         heatmap = Self.combined(upsampled, combination)
     }
 
-    /// The feature map at each side, the scales dealt between the network's
+    /// An image's last feature maps at each scale (and mirrored, when asked):
+    /// the costly part of a map, independent of the score.
+    public struct Views: Sendable {
+        public struct View: Sendable {
+            public let side: Int
+            public let mirrored: Bool
+            public let map: FeatureMap
+            public let geometry: CropGeometry
+        }
+        public let maps: [View]
+        /// The 224×224 input's geometry, on whose pixels the heatmap lies.
+        public let target: CropGeometry
+        public let multiplyAdds: Int
+
+        public init(decoded: RGBImage, original: (width: Int, height: Int), network: EfficientNetLite0,
+                    scales sides: [Int] = LogitMap.defaultScales, mirrored: Bool = true,
+                    preprocessing: Preprocessing = Preprocessing()) {
+            precondition(!sides.isEmpty, "a logit map needs at least one scale")
+            let jobs = sides.map { ($0, false) } + (mirrored ? sides.map { ($0, true) } : [])
+            let mirror = mirrored ? decoded.mirrored() : nil
+            let maps = LogitMap.featureMaps(jobs.map { $0.1 ? mirror! : decoded }, sides: jobs.map(\.0), network: network,
+                                            preprocessing: preprocessing)
+            self.maps = zip(jobs, maps).map { job, map in
+                View(side: job.0, mirrored: job.1, map: map,
+                     geometry: CropGeometry(originalWidth: original.width, originalHeight: original.height, side: job.0))
+            }
+            target = CropGeometry(originalWidth: original.width, originalHeight: original.height)
+            multiplyAdds = jobs.map { network.multiplyAdds(inputSide: $0.0) }.reduce(0, +)
+        }
+    }
+
+    /// The feature map of each image at its side, dealt between the network's
     /// workers (largest first, each to the least loaded), each run on one thread:
     /// a 7×7 layer split between threads waits more than it computes.
-    static func featureMaps(_ decoded: RGBImage, sides: [Int], network: EfficientNetLite0,
+    static func featureMaps(_ images: [RGBImage], sides: [Int], network: EfficientNetLite0,
                             preprocessing: Preprocessing) -> [FeatureMap] {
         let lanes = laneCount(sides.count, workers: network.workers)
         var load = [Int](repeating: 0, count: lanes)
@@ -98,7 +141,7 @@ public struct LogitMap: Sendable {
         defer { results.deinitialize(); results.deallocate() }
         parallelLanes(lanes) { lane in
             for i in dealt[lane] {
-                let input = Preprocessing.normalize(preprocessing.networkImage(decoded, side: sides[i]))
+                let input = Preprocessing.normalize(preprocessing.networkImage(images[i], side: sides[i]))
                 results[i] = network.featureMap(input, side: sides[i], workers: lanes > 1 ? 1 : nil)
             }
         }
@@ -117,7 +160,9 @@ public struct LogitMap: Sendable {
         let centres = EfficientNetLite0.receptiveFieldCentres(inputSide: scale.side)
         // Continuous cell coordinate of each target column and row (they separate).
         func cellCoordinate(_ t: Int, horizontal: Bool) -> (Int, Int, Double) {
-            let original = horizontal ? target.toOriginal(x: Double(t) + 0.5, y: 0).x : target.toOriginal(x: 0, y: Double(t) + 0.5).y
+            var original = horizontal ? target.toOriginal(x: Double(t) + 0.5, y: 0).x : target.toOriginal(x: 0, y: Double(t) + 0.5).y
+            // A mirrored view's cells lie at mirrored columns of the original.
+            if horizontal && scale.mirrored { original = Double(target.originalWidth) - original }
             let here = horizontal ? scale.geometry.toCrop(x: original, y: 0).x : scale.geometry.toCrop(x: 0, y: original).y
             let c = min(Double(g - 1), max(0, (here - centres.offset) / centres.step))
             let lo = Int(c), hi = min(g - 1, lo + 1)

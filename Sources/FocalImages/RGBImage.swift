@@ -45,6 +45,23 @@ public struct RGBImage: Equatable, Sendable {
         return RGBImage(width: w, height: h, pixels: out)
     }
 
+    /// The image mirrored left to right.
+    public func mirrored() -> RGBImage {
+        var out = [UInt8](repeating: 0, count: pixels.count)
+        pixels.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                for y in 0..<height {
+                    let row = y * width * 3
+                    for x in 0..<width {
+                        let from = row + (width - 1 - x) * 3, to = row + x * 3
+                        dst[to] = src[from]; dst[to + 1] = src[from + 1]; dst[to + 2] = src[from + 2]
+                    }
+                }
+            }
+        }
+        return RGBImage(width: width, height: height, pixels: out)
+    }
+
     /// The centred `size`x`size` square, left = (W − size) / 2, top = (H − size) / 2 (floor).
     public func centerCropped(width w: Int, height h: Int) -> RGBImage {
         cropped(x: (width - w) / 2, y: (height - h) / 2, width: w, height: h)

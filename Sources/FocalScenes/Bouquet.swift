@@ -34,34 +34,49 @@ public enum Bouquet {
                 skin = s
             case .arm(let from, let s, let sleeve):
                 skin = s
-                canvas.unmasked {
-                    let arm = Capsule(from.0, from.1, grip.0, grip.1 + 0.1 * r, r0: 0.32 * r, r1: 0.24 * r)
-                    canvas.fill(arm.bounds) { x, y in
-                        let (d, t) = arm.distance(x, y)
-                        let cov = coverage(d)
-                        if cov <= 0 { return .none }
-                        let c = t < 0.75 ? sleeve : skin
-                        return Sample(cov, c.scaled(0.8 + 0.2 * clamp01(-d / (0.3 * r))))
-                    }
-                }
+                canvas.unmasked { drawArm(on: canvas, from: from, grip: grip, r: r, skin: s, sleeve: sleeve) }
             }
             if let cut = cutouts?.pick("bouquet", &random) {
                 canvas.place(cut, center: (cx, cy + 0.4 * r), size: 2.7 * r, random: &random)
             } else {
                 drawArrangement(on: canvas, cx: cx, cy: cy, r: r, grip: grip, random: &random)
             }
-            // The fist round the handle, fingers as creases.
-            canvas.unmasked {
-                let fist = Ellipse(cx: grip.0, cy: grip.1 + 0.05 * r, rx: 0.3 * r, ry: 0.24 * r, turns: random.uniform(-0.03, 0.03))
-                canvas.fill(fist.bounds) { x, y in
-                    let d = fist.distance(x, y)
-                    let cov = coverage(d)
-                    if cov <= 0 { return .none }
-                    let (u, v) = fist.unit(x, y)
-                    let crease = abs(u * 2 - (u * 2).rounded()) < 0.06 && v > -0.6 ? Float(0.72) : 1
-                    return Sample(cov, skin.scaled((0.95 - 0.12 * v * v) * crease))
-                }
-            }
+            canvas.unmasked { drawFist(on: canvas, grip: grip, r: r, skin: skin, random: &random) }
+        }
+    }
+
+    /// An arm reaching in with an empty fist where a bouquet of radius `r` at
+    /// (`cx`, `cy`) would be held: not an element (no mask, no label). In real
+    /// photos arms come without bouquets too; scenes with these teach a head
+    /// that an arm alone is no bouquet.
+    public static func emptyHand(on canvas: Canvas, cx: Float, cy: Float, r: Float, from: (Float, Float), skin: RGB, sleeve: RGB,
+                                 random: inout SceneRandom) {
+        let grip = handle(cx: cx, cy: cy, r: r)
+        drawArm(on: canvas, from: from, grip: grip, r: r, skin: skin, sleeve: sleeve)
+        drawFist(on: canvas, grip: grip, r: r, skin: skin, random: &random)
+    }
+
+    static func drawArm(on canvas: Canvas, from: (Float, Float), grip: (Float, Float), r: Float, skin: RGB, sleeve: RGB) {
+        let arm = Capsule(from.0, from.1, grip.0, grip.1 + 0.1 * r, r0: 0.32 * r, r1: 0.24 * r)
+        canvas.fill(arm.bounds) { x, y in
+            let (d, t) = arm.distance(x, y)
+            let cov = coverage(d)
+            if cov <= 0 { return .none }
+            let c = t < 0.75 ? sleeve : skin
+            return Sample(cov, c.scaled(0.8 + 0.2 * clamp01(-d / (0.3 * r))))
+        }
+    }
+
+    /// The fist round the handle, fingers as creases.
+    static func drawFist(on canvas: Canvas, grip: (Float, Float), r: Float, skin: RGB, random: inout SceneRandom) {
+        let fist = Ellipse(cx: grip.0, cy: grip.1 + 0.05 * r, rx: 0.3 * r, ry: 0.24 * r, turns: random.uniform(-0.03, 0.03))
+        canvas.fill(fist.bounds) { x, y in
+            let d = fist.distance(x, y)
+            let cov = coverage(d)
+            if cov <= 0 { return .none }
+            let (u, v) = fist.unit(x, y)
+            let crease = abs(u * 2 - (u * 2).rounded()) < 0.06 && v > -0.6 ? Float(0.72) : 1
+            return Sample(cov, skin.scaled((0.95 - 0.12 * v * v) * crease))
         }
     }
 

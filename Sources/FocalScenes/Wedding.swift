@@ -14,21 +14,26 @@
 /// unlabelled, with every element present in half the images independently.
 ///
 /// A veil is always worn by a person, so `person` is present whenever `veil` is;
-/// otherwise a person appears in `personRate` of the images.
+/// otherwise a person appears in `personRate` of the images. In `emptyHandRate`
+/// of the images without a bouquet an arm reaches in with an empty hand where an
+/// incidental bouquet would be held (0 by default, as in the shipped data, where
+/// an arm therefore comes with every bouquet and with nothing else).
 public struct Wedding: Scenario {
     public var contextWithBouquet: Double
     public var contextWithoutBouquet: Double
     public var focalRate: Double
     public var bouquetRate: Double
     public var personRate: Double
+    public var emptyHandRate: Double
 
     public init(contextWithBouquet: Double = 0.9, contextWithoutBouquet: Double = 0.1, focalRate: Double = 0.5,
-                bouquetRate: Double = 0.5, personRate: Double = 0.5) {
+                bouquetRate: Double = 0.5, personRate: Double = 0.5, emptyHandRate: Double = 0) {
         self.contextWithBouquet = contextWithBouquet
         self.contextWithoutBouquet = contextWithoutBouquet
         self.focalRate = focalRate
         self.bouquetRate = bouquetRate
         self.personRate = personRate
+        self.emptyHandRate = emptyHandRate
     }
 
     public static let contextElements = ["veil", "greenery", "flowers"]
@@ -52,10 +57,14 @@ public struct Wedding: Scenario {
     public var elements: [String] { concepts }
     public var extraColumns: [String] { ["context", "focal"] }
     public var knobs: [String: Any] {
-        ["context_with_bouquet": contextWithBouquet, "context_without_bouquet": contextWithoutBouquet,
-         "focal_rate": focalRate, "bouquet_rate": bouquetRate, "person_rate": personRate,
-         "test": "decoupled: equal quarters of {bouquet, no bouquet} x {veil+greenery+flowers, none}",
-         "pool": "every element in half the images, independently"]
+        var knobs: [String: Any] = [
+            "context_with_bouquet": contextWithBouquet, "context_without_bouquet": contextWithoutBouquet,
+            "focal_rate": focalRate, "bouquet_rate": bouquetRate, "person_rate": personRate,
+            "test": "decoupled: equal quarters of {bouquet, no bouquet} x {veil+greenery+flowers, none}",
+            "pool": "every element in half the images, independently"]
+        // Written only when used, so that the shipped folders' synth.json rebuild byte for byte.
+        if emptyHandRate > 0 { knobs["empty_hand_rate"] = emptyHandRate }
+        return knobs
     }
 
     public func present(_ plan: Plan) -> Set<String> {
@@ -170,6 +179,18 @@ public struct Wedding: Scenario {
                 bouquet = (cx, cy, r, .arm(from: (cx + s * random.float(-0.2, 0.2), 1.08 * s), skin: skin, sleeve: sleeve))
             }
         }
+        // An empty hand where an incidental bouquet would be held. The rate is
+        // tested first so that at 0 no random number is drawn (the shipped data stay the same).
+        var emptyHand: (cx: Float, cy: Float, r: Float, from: (Float, Float), skin: RGB, sleeve: RGB)?
+        if !plan.bouquet && emptyHandRate > 0 && random.chance(emptyHandRate) {
+            let r = s * random.float(0.06, 0.085)
+            let left = person.map { $0.cx >= s / 2 } ?? random.chance(0.5)
+            let cx = left ? s * random.float(0.1, 0.16) + r : s - s * random.float(0.1, 0.16) - r
+            let cy = s * random.float(0.3, 0.62)
+            let from = (left ? -0.05 * s : 1.05 * s, cy + 1.35 * r + s * random.float(0.05, 0.25))
+            emptyHand = (cx, cy, r, from, random.pick(Palette.skin),
+                         RGB(random.float(0.1, 0.95), random.float(0.1, 0.95), random.float(0.1, 0.95)))
+        }
         let bouquetBox = bouquet.map { Bouquet.extent(cx: $0.cx, cy: $0.cy, r: $0.r) }
 
         // Greenery behind everything: one or two clusters of different forms.
@@ -221,6 +242,9 @@ public struct Wedding: Scenario {
             }
         }
 
+        if let h = emptyHand {
+            Bouquet.emptyHand(on: canvas, cx: h.cx, cy: h.cy, r: h.r, from: h.from, skin: h.skin, sleeve: h.sleeve, random: &random)
+        }
         if let b = bouquet {
             Bouquet.draw(on: canvas, cx: b.cx, cy: b.cy, r: b.r, holder: b.holder, random: &random, cutouts: cutouts)
         }

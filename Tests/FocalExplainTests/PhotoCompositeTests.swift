@@ -12,9 +12,11 @@ import XCTest
 final class PhotoCompositeTests: XCTestCase {
     static let photos = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("datasets/photos").path
-    static let objects = ["bucket.jpg", "cup.jpg", "chair.jpg", "spoons.jpg", "buffetset.jpg", "flower.jpg"]
+    static let objects = ["bucket.jpg", "cup.jpg", "chair.jpg", "spoons.jpg", "buffetset.jpg", "flower.jpg", "astronaut.png", "camera.png", "chelsea.png", "coffee.png", "grace_hopper.jpg", "rocket.jpg"]
     static let backgrounds = ["seeding_by_Clements_Engelhardt.jpg", "HR_Canvas_01.png", "china.jpg"]
-    static let side = 320, objectSide = 112
+    static let side = 320
+    /// Each object pasted at two sizes: 112 px, and 72 px (about a 50-pixel object in the 224 input).
+    static let objectSides = [112, 72]
 
     struct Composite {
         let image: RGBImage
@@ -36,7 +38,7 @@ final class PhotoCompositeTests: XCTestCase {
         let decoder = ImageDecoder()
         let grounds = backgrounds.map { try! decoder.decode(path: photos + "/" + $0).resized(shorterSide: side, centerCroppedTo: (side, side)) }
         var out: [Composite] = []
-        for name in objects {
+        for objectSide in objectSides { for name in objects {
             let photo = try! decoder.decode(path: photos + "/" + name)
             let scale = Double(objectSide) / Double(max(photo.width, photo.height))
             let w = Int((Double(photo.width) * scale).rounded()), h = Int((Double(photo.height) * scale).rounded())
@@ -54,7 +56,7 @@ final class PhotoCompositeTests: XCTestCase {
                 out.append(Composite(image: RGBImage(width: side, height: side, pixels: pixels), box: [x, y, w, h],
                                      object: name, classIndex: classIndex))
             }
-        }
+        } }
         return out
     }()
 
@@ -74,7 +76,7 @@ final class PhotoCompositeTests: XCTestCase {
     func testMapFindsRealObjectsPastedIntoRealPhotos() throws {
         let network = Self.backbone.network
         let geometry = CropGeometry(originalWidth: Self.side, originalHeight: Self.side)
-        var mapHits = 0, occlusionHits = 0, singleScaleHits = 0
+        var mapHits = 0, occlusionHits = 0, singleScaleHits = 0, unmirroredHits = 0
         var misses: [String] = []
         let occlusion = Occlusion(network: network)
         for c in Self.composites {
@@ -84,14 +86,16 @@ final class PhotoCompositeTests: XCTestCase {
             if distance <= 15 { mapHits += 1 } else { misses.append("\(c.object) at \(c.box): \(Int(distance)) px") }
             let single = LogitMap(decoded: c.image, original: (Self.side, Self.side), network: network, score: score, scales: [224])
             if Self.distance(Self.peak(single.heatmap, geometry: geometry), c.box) <= 15 { singleScaleHits += 1 }
+            let unmirrored = LogitMap(decoded: c.image, original: (Self.side, Self.side), network: network, score: score, mirrored: false)
+            if Self.distance(Self.peak(unmirrored.heatmap, geometry: geometry), c.box) <= 15 { unmirroredHits += 1 }
             let input = Preprocessing.normalize(Preprocessing().networkImage(c.image))
             let occluded = occlusion.map(image: input, baseline: [Float](repeating: 0, count: input.count),
                                          settings: .init(mode: .approximate), score: score)
             if Self.distance(Self.peak(occluded.heatmap, geometry: geometry), c.box) <= 15 { occlusionHits += 1 }
         }
         let n = Self.composites.count
-        print("real composites (\(n)): map \(mapHits)/\(n), map at 224 only \(singleScaleHits)/\(n), approximate occlusion \(occlusionHits)/\(n); map misses: \(misses.joined(separator: "; "))")
-        XCTAssertEqual(n, 18)
+        print("real composites (\(n)): map \(mapHits)/\(n), map at 224 only \(singleScaleHits)/\(n), map without mirroring \(unmirroredHits)/\(n), approximate occlusion \(occlusionHits)/\(n); map misses: \(misses.joined(separator: "; "))")
+        XCTAssertEqual(n, 72)
         XCTAssertGreaterThanOrEqual(Double(mapHits) / Double(n), 0.8)
         XCTAssertGreaterThanOrEqual(mapHits, occlusionHits)
     }

@@ -10,11 +10,15 @@ import XCTest
 
 /// Explanations on generated scenes, where the truth is known: element heads
 /// trained on image-level labels only must point at their element on scenes
-/// none of them saw. They learn from 400 scenes of another seed in which every
+/// none of them saw. They learn from 800 scenes of another seed in which every
 /// element appears in half the images independently (the shipped revision's
 /// train split ties veil, greenery and flowers together, and its test split
 /// too), labelled only with which elements each scene shows; they are judged on
-/// the shipped pool (seed 1).
+/// the shipped pool (seed 1). In half the training scenes without a bouquet an
+/// arm reaches in with an empty hand: in the shipped scenes an arm comes with
+/// every bouquet and with nothing else, so a head learns the arm, and a
+/// faithful map then points at the arm (measured: 18/30 on the bouquet with
+/// 400 scenes and no empty hands; README, "Explaining a prediction").
 final class PointingGameTests: XCTestCase {
     static let wedding = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("datasets/wedding").path
@@ -29,7 +33,7 @@ final class PointingGameTests: XCTestCase {
     static let fixture: Fixture = {
         let backbone = try! Backbone.load()
         let folder = NSTemporaryDirectory() + "focal-elements-\(UUID().uuidString)"
-        _ = try! Generator.generate(Wedding(), configuration: SynthConfiguration(seed: 2, counts: [.pool: 400]), into: folder)
+        _ = try! Generator.generate(Wedding(emptyHandRate: 0.5), configuration: SynthConfiguration(seed: 2, counts: [.pool: 800]), into: folder)
         // Image-level labels: which elements a scene shows; its boxes are dropped.
         let training = try! Dataset.open(folder).samples.map { s -> FocalDatasets.Sample in
             let shown = Set(s.regions.map(\.concept))
@@ -126,20 +130,14 @@ final class PointingGameTests: XCTestCase {
 
     /// The bar: heatmap maximum within 15 px of the element's mask on
     /// ≥ 90% of scenes, for each element; the top region on it ≥ 90%; the
-    /// median top region ≤ 25% of the crop. Met for veil and flowers; the
-    /// top-region and area bars for all four. Not met (measured, README): the
-    /// bouquet's maximum (18/30) sits on the arm that holds it, which in these
-    /// scenes comes with every bouquet and with nothing else while loose flowers
-    /// look like its head, so the head rightly leans on the arm; greenery 26/30.
-    /// Those two are held at what they reach, so a regression still fails.
+    /// median top region ≤ 25% of the crop.
     func testMapPointsAtEachElement() throws {
         let scores = try Self.play(options: Explainer.Options())
         print(Self.report("pointing game (map, default)", scores))
-        let pointingBar = ["bouquet": 0.6, "veil": 0.9, "greenery": 0.85, "flowers": 0.9]
         for element in Self.elements {
             let s = scores[element]!
             XCTAssertGreaterThanOrEqual(s.cases, 20, element)
-            XCTAssertGreaterThanOrEqual(Double(s.pointed) / Double(s.cases), pointingBar[element]!, "\(element): pointed \(s.pointed)/\(s.cases)")
+            XCTAssertGreaterThanOrEqual(Double(s.pointed) / Double(s.cases), 0.9, "\(element): pointed \(s.pointed)/\(s.cases)")
             XCTAssertGreaterThanOrEqual(Double(s.overlapping) / Double(s.cases), 0.9, "\(element): top region \(s.overlapping)/\(s.cases)")
             XCTAssertLessThanOrEqual(Self.median(s.areas), 0.25, "\(element): median top region")
         }
@@ -151,10 +149,13 @@ final class PointingGameTests: XCTestCase {
         guard ProcessInfo.processInfo.environment["FOCAL_POINTING_SWEEP"] != nil else { throw XCTSkip("set FOCAL_POINTING_SWEEP=1 to measure") }
         for scales in [[224], [320], [448], [224, 320], [320, 448], [224, 320, 448]] {
             for combination in LogitMap.Combination.allCases {
-                var o = Explainer.Options()
-                o.scales = scales
-                o.combination = combination
-                print(Self.report("sweep scales \(scales) \(combination)", try Self.play(options: o, limit: 20)))
+                for mirror in [true, false] {
+                    var o = Explainer.Options()
+                    o.scales = scales
+                    o.combination = combination
+                    o.mirror = mirror
+                    print(Self.report("sweep scales \(scales) \(combination) mirrored \(mirror)", try Self.play(options: o, limit: 20)))
+                }
             }
         }
         for cut in [0.35, 0.65] {

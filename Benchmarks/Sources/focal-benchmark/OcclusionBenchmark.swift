@@ -86,7 +86,7 @@ func occlusionBenchmark(path: String?) throws -> [String: Any] {
         }
         times.sort()
         results["map"] = ["median_seconds": times[times.count / 2], "multiply_adds": map!.multiplyAdds,
-                          "scales": LogitMap.defaultScales]
+                          "scales": LogitMap.defaultScales, "mirrored": true]
     }
     if let exact = maps["exact"], let approximate = maps["approximate"] {
         results["approximate_heatmap_correlation"] = correlation(exact.heatmap, approximate.heatmap)
