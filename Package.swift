@@ -93,6 +93,8 @@ let package = Package(
         .testTarget(name: "FocalBackboneTests", dependencies: ["FocalBackbone", "FocalImages"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "FocalFilesTests", dependencies: ["FocalFiles"]),
+        // Seeded mutation fuzzing of every reader of outside bytes.
+        .testTarget(name: "FocalFuzzTests", dependencies: ["FocalImages", "FocalDatasets", "FocalTraining", "FocalFiles", "FocalBackbone"]),
         .testTarget(name: "FocalExplainTests", dependencies: ["FocalExplain", "FocalConcepts", "FocalBackbone", "FocalImages", "FocalScenes", "FocalDatasets",
                                                                "FocalTraining"]),
         .testTarget(name: "FocalConceptsTests", dependencies: ["FocalConcepts", "FocalDatasets", "FocalTraining", "FocalBackbone"]),

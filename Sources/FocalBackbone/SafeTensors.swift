@@ -70,9 +70,15 @@ public struct SafeTensors: Sendable {
             guard offsets[1] <= dataSize else {
                 throw fail("truncated: tensor '\(name)' ends at byte \(offsets[1]) of a \(dataSize)-byte data section")
             }
-            let expected = shape.reduce(1, *) * size
-            guard offsets[1] - offsets[0] == expected else {
-                throw fail("tensor '\(name)' holds \(offsets[1] - offsets[0]) bytes, its shape \(shape) needs \(expected)")
+            // Checked products: a shape read from a file may be any size.
+            var expected: Int? = size
+            for d in shape {
+                guard let e = expected else { break }
+                let (product, overflow) = e.multipliedReportingOverflow(by: d)
+                expected = overflow ? nil : product
+            }
+            guard let expected, offsets[1] - offsets[0] == expected else {
+                throw fail("tensor '\(name)' holds \(offsets[1] - offsets[0]) bytes, its shape \(shape) needs \(expected.map(String.init) ?? "more than a file can hold")")
             }
             entries[name] = Entry(dtype: dtype, shape: shape, range: offsets[0]..<offsets[1])
         }

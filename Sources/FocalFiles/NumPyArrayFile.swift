@@ -52,6 +52,7 @@ public struct NumPyMatrix: Sendable {
             throw FileError(path: path, reason: "not a .npy file")
         }
         let major = bytes[6]
+        guard major == 1 || bytes.count >= 12 else { throw FileError(path: path, reason: "truncated .npy header") }
         let headerLength = major == 1 ? Int(bytes[8]) | Int(bytes[9]) << 8
             : Int(bytes[8]) | Int(bytes[9]) << 8 | Int(bytes[10]) << 16 | Int(bytes[11]) << 24
         let start = major == 1 ? 10 : 12
@@ -68,9 +69,13 @@ public struct NumPyMatrix: Sendable {
         }
         guard dims.count == 2 else { throw FileError(path: path, reason: "not a 2-d matrix") }
         let (rows, columns) = (dims[0], dims[1])
+        let (cells, overflow) = rows.multipliedReportingOverflow(by: columns)
+        guard rows >= 0, columns >= 0, !overflow, cells <= Int.max / 4 else {
+            throw FileError(path: path, reason: "shape (\(rows), \(columns)) is not a matrix this file can hold")
+        }
         let body = start + headerLength
-        guard bytes.count - body == rows * columns * 4 else {
-            throw FileError(path: path, reason: "holds \(bytes.count - body) data bytes, shape needs \(rows * columns * 4)")
+        guard bytes.count - body == cells * 4 else {
+            throw FileError(path: path, reason: "holds \(bytes.count - body) data bytes, shape needs \(cells * 4)")
         }
         self.rows = rows
         self.columns = columns
