@@ -104,7 +104,8 @@ let package = Package(
         .testTarget(name: "FocalAdviceTests", dependencies: ["FocalAdvice", "FocalConcepts", "FocalDatasets", "FocalTraining", "FocalBackbone"]),
         .testTarget(name: "FocalHealthTests", dependencies: ["FocalHealth", "FocalConcepts", "FocalDatasets", "FocalTraining",
                                                              "FocalBackbone", "FocalImages", "FocalScenes", "FocalFiles"]),
-        .testTarget(name: "FocalCommandsTests", dependencies: ["FocalCommands", "FocalBackbone", "FocalFiles", "FocalBrowserCheck"]),
+        .testTarget(name: "FocalCommandsTests", dependencies: ["FocalCommands", "FocalBackbone", "FocalFiles", "FocalBrowserCheck", "FocalDatasets",
+                                                               "FocalTraining"]),
         .testTarget(name: "FocalReportTests", dependencies: [
             "FocalReport", "FocalBrowserCheck", "FocalConcepts", "FocalExplain", "FocalTraining", "FocalImages", "FocalFiles",
         ]),

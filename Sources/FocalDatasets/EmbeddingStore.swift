@@ -26,6 +26,15 @@ public final class EmbeddingStore: @unchecked Sendable {
         return cache + "/focal/embeddings.sqlite"
     }
 
+    /// SQLite's own check of the file at `path`, opened read-only and left as
+    /// it is: "ok" when the database is sound, else what is wrong.
+    public static func integrityCheck(path: String) throws -> String {
+        var configuration = Configuration()
+        configuration.readonly = true
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        return try queue.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ") }
+    }
+
     public init(path: String = EmbeddingStore.defaultPath, onRecovery: ((String) -> Void)? = nil) throws {
         self.path = path
         self.onRecovery = onRecovery

@@ -186,6 +186,11 @@ final class BadInputTests: XCTestCase {
             let interval = concept[key] as! [String: Any]
             XCTAssertEqual(interval["estimate"] as? String, "nan", "\(key): \(interval)")
         }
+        // The text says so too: an undefined metric is "—", never 0.
+        let text = try runFocal(["evaluate", "--model", model, folder + "/neg.csv"], store: store)
+        XCTAssertEqual(text.status, 0, text.stderr)
+        let line = try XCTUnwrap(text.stdout.split(separator: "\n").first { $0.contains("recall") }, text.stdout)
+        XCTAssertTrue(line.contains("recall — [—, —]  F1 — [—, —]"), String(line))
     }
 }
 
