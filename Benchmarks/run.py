@@ -539,7 +539,7 @@ def bench_occlusion(args, benchmark_bin, results):
            "ort_seconds": statistics.median(e["ort"]["seconds"] for e in rounds)}
     macs = [j["map"]["multiply_adds"] for j in per_image]
     out["map"] = {"seconds": statistics.median(e["focal"]["map"] for e in rounds), "scales": per_image[0]["map"]["scales"],
-                  "multiply_adds_median": statistics.median(macs)}
+                  "mirrored": per_image[0]["map"].get("mirrored", False), "multiply_adds_median": statistics.median(macs)}
     for m in OCCLUSION_MODES:
         macs = [j[m]["multiply_adds"] for j in per_image]
         counts = [j[m]["windows"] for j in per_image]
@@ -702,7 +702,7 @@ def occlusion_rows(o):
         ("  Focal exact", "-", cell("exact"), _ratio(o["naive_over_exact"], "naive/exact")),
         ("  Focal approximate", f"{o['ort_seconds']:.2f}", cell("approximate"),
          _ratio(o["ort_over_approximate"], "ORT/approximate")),
-        ("  Focal map (" + ",".join(str(s) for s in o["map"]["scales"]) + ")", f"{o['ort_seconds']:.2f}",
+        ("  Focal map (" + ",".join(str(s) for s in o["map"]["scales"]) + (", mirrored" if o["map"].get("mirrored") else "") + ")", f"{o['ort_seconds']:.2f}",
          f"{o['map']['seconds']:.3f} s, {o['map']['multiply_adds_median'] / 1e9:.1f} GMAC",
          _ratio(o["ort_over_map"], "ORT/map") + "; " + _ratio(o["approximate_over_map"], "approximate/map")),
         ("  approximate vs exact", "-", f"same top window {q['same_top_window']}/{q['images']} "
