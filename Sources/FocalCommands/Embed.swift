@@ -24,10 +24,28 @@ struct Embed: ParsableCommand {
     @Flag(help: "Print a JSON summary on stdout: out, csv, images, dimensions, skipped.")
     var json = false
 
+    @Option(help: ArgumentHelp("Embed only share K of N (0 ≤ K < N), chosen by content hash: N runs, on N machines if need be, share the images between them. auto/N takes K from JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or SLURM_ARRAY_TASK_ID (Slurm array). Give each its own --store; `focal store merge` combines them.", valueName: "K/N"))
+    var shard: String?
+
     @OptionGroup var backboneOptions: BackboneOptions
 
     func validate() throws {
         guard out.hasSuffix(".npy") else { throw ValidationError("--out must name a .npy file") }
+    }
+
+    /// The images of this run's shard (every image without --shard); files
+    /// that cannot be read are reported by every shard.
+    var chosenShard: Shard? { try? shard.map { try Shard(parsing: $0, environment: ProcessInfo.processInfo.environment) } }
+
+    func share(of files: [String]) throws -> [String] {
+        guard let shard else { return files }
+        let chosen = try Shard(parsing: shard, environment: ProcessInfo.processInfo.environment)
+        return zip(files, Featurizer.hashes(paths: files)).compactMap { path, hash in
+            switch hash {
+            case .success(let h): return chosen.contains(hash: h) ? path : nil
+            case .failure: return path
+            }
+        }
     }
 
     var csvPath: String { String(out.dropLast(4)) + ".csv" }
@@ -35,10 +53,11 @@ struct Embed: ParsableCommand {
     static let slice = 1024
 
     func run() throws {
-        let (files, missing) = ImageFiles.collect(paths)
+        let (listed, missing) = ImageFiles.collect(paths)
+        let files = try share(of: listed)
         var skipped: [(path: String, reason: String)] = missing.map { ($0.path, $0.reason) }
         missing.forEach { warn($0.description) }
-        guard !files.isEmpty else {
+        guard !listed.isEmpty else {
             warn("focal embed: no images found in \(paths.joined(separator: " "))")
             throw ExitCode(1)
         }
@@ -67,7 +86,7 @@ struct Embed: ParsableCommand {
             }
         }
         progress.finish()
-        guard matrix.rows > 0 else {
+        guard matrix.rows > 0 || (files.isEmpty && shard != nil) else {
             warn("focal embed: none of the \(files.count) files could be read; nothing written")
             throw ExitCode(1)
         }
@@ -78,9 +97,11 @@ struct Embed: ParsableCommand {
                 "out": out, "csv": csvPath, "images": matrix.rows, "dimensions": matrix.columns,
                 "backbone": backbone.identity, "computed": computed, "cached": matrix.rows - computed,
                 "skipped": skipped.map { ["image": $0.path, "error": $0.reason] },
+                "shard": shard.map { _ in ["index": chosenShard!.index, "count": chosenShard!.count, "listed": listed.count] as Any } ?? NSNull(),
             ] as [String: Any]))
         } else {
             var summary = "wrote \(matrix.rows) embeddings to \(out) and their paths to \(csvPath)"
+            if let chosenShard { summary += " (shard \(chosenShard) of \(listed.count) images)" }
             if !skipped.isEmpty { summary += "; skipped \(skipped.count) unreadable file\(skipped.count == 1 ? "" : "s")" }
             print(summary)
         }

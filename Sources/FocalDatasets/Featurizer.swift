@@ -30,9 +30,8 @@ public final class Featurizer {
         public var computed: Int
     }
 
-    /// `progress(done, total)` is called as files are hashed and embedded.
-    public func embed(paths: [String], progress: ((Int, Int) -> Void)? = nil) throws -> Result {
-        // 1. Hash every file (all cores): the cache key, and the readable check.
+    /// Each file's SHA-256 (all cores), or why it cannot be read.
+    public static func hashes(paths: [String]) -> [Swift.Result<String, ImageError>] {
         var hashOutcomes = [Swift.Result<String, ImageError>](repeating: .failure(ImageError(.unreadable, "")), count: paths.count)
         hashOutcomes.withUnsafeMutableBufferPointer { out in
             DispatchQueue.concurrentPerform(iterations: paths.count) { i in
@@ -41,6 +40,13 @@ public final class Featurizer {
                 } catch { out[i] = .failure(ImageError(.unreadable, "\(error)", path: paths[i])) }
             }
         }
+        return hashOutcomes
+    }
+
+    /// `progress(done, total)` is called as files are hashed and embedded.
+    public func embed(paths: [String], progress: ((Int, Int) -> Void)? = nil) throws -> Result {
+        // 1. Hash every file: the cache key, and the readable check.
+        let hashOutcomes = Self.hashes(paths: paths)
         var hashes: [String: String] = [:]
         for (i, outcome) in hashOutcomes.enumerated() { if case .success(let h) = outcome { hashes[paths[i]] = h } }
 

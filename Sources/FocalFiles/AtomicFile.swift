@@ -68,6 +68,16 @@ public enum AtomicFile {
 }
 
 extension AtomicFile {
+    /// A temporary path beside `path` for a writer that is not a byte stream
+    /// (a database being built): the caller renames it over `path` when done.
+    /// Stale ones of killed writers in that folder are removed first.
+    public static func temporaryPath(for path: String) -> String {
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent().path
+        removeStaleTemporaryFiles(in: folder)
+        return folder + "/" + temporaryName(for: url.lastPathComponent, pid: getpid())
+    }
+
     /// `.NAME.PID.RANDOM.tmp`: hidden, and naming the process that writes it,
     /// so a later run can tell a live writer's file from a killed one's.
     static func temporaryName(for name: String, pid: pid_t) -> String {
