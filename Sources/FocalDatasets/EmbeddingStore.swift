@@ -132,21 +132,24 @@ public final class EmbeddingStore: @unchecked Sendable {
                             + "run with --no-store to go on without it")
     }
 
+    /// One row per image and backbone identity; what `merge` writes too.
+    static let schema = """
+        CREATE TABLE IF NOT EXISTS embedding (
+            image_sha256 TEXT NOT NULL,
+            backbone TEXT NOT NULL,
+            dimensions INTEGER NOT NULL,
+            vector BLOB NOT NULL,
+            PRIMARY KEY (image_sha256, backbone)
+        ) WITHOUT ROWID
+        """
+
     private static func open(path: String, configuration: Configuration) throws -> DatabaseQueue {
         let database = try DatabaseQueue(path: path, configuration: configuration)
         try database.writeWithoutTransaction { db in
             if try String.fetchOne(db, sql: "PRAGMA journal_mode")?.lowercased() != "wal" {
                 _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
             }
-            try db.execute(sql: """
-                CREATE TABLE IF NOT EXISTS embedding (
-                    image_sha256 TEXT NOT NULL,
-                    backbone TEXT NOT NULL,
-                    dimensions INTEGER NOT NULL,
-                    vector BLOB NOT NULL,
-                    PRIMARY KEY (image_sha256, backbone)
-                ) WITHOUT ROWID
-                """)
+            try db.execute(sql: schema)
         }
         return database
     }

@@ -70,17 +70,7 @@ extension EmbeddingStore {
         var done = false
         defer { if !done { for suffix in ["", "-journal", "-wal", "-shm"] { unlink(temporary + suffix) } } }
         let merged = try DatabaseQueue(path: temporary)
-        try merged.write { db in
-            try db.execute(sql: """
-                CREATE TABLE embedding (
-                    image_sha256 TEXT NOT NULL,
-                    backbone TEXT NOT NULL,
-                    dimensions INTEGER NOT NULL,
-                    vector BLOB NOT NULL,
-                    PRIMARY KEY (image_sha256, backbone)
-                ) WITHOUT ROWID
-                """)
-        }
+        try merged.write { try $0.execute(sql: schema) }
         var added: [(String, Int)] = [], duplicates = 0
         for (path, queue) in zip(inputs, queues) {
             var count = 0

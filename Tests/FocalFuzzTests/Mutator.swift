@@ -1,21 +1,16 @@
+import FocalTraining
+
 /// Seeded mutations of byte strings, in the manner of libFuzzer's mutators:
 /// bit flips, "interesting" bytes and numbers, insertions, deletions,
 /// duplicated ranges, truncation, splicing with another seed, and for text
 /// formats the characters their parsers split on. The same seed gives the same
 /// inputs on every machine, so a failure found once is found again.
 struct Mutator {
-    /// SplitMix64.
-    private var state: UInt64
+    private var random: SeededRandom
 
-    init(seed: UInt64) { state = seed }
+    init(seed: UInt64) { random = SeededRandom(seed: seed) }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { random.next() }
 
     mutating func below(_ n: Int) -> Int { n <= 1 ? 0 : Int(next() % UInt64(n)) }
 
