@@ -57,6 +57,7 @@ public struct Advisor {
         let targetData = try LabelledFeatures(samples: targets, concepts: [], featurizer: featurizer)
         if let failed = targetData.skipped.first { throw AdviceError(failed.error.description) }
         let targetScores = model.predictProbabilities(targetData.features)
+        let targetLogits = model.decisionFunction(targetData.features)
         let falsePositives = targetData.samples.enumerated().map {
             Advice.FalsePositive(image: $0.element.path, score: targetScores[$0.offset * model.concepts.count + k])
         }
@@ -105,6 +106,7 @@ public struct Advisor {
             }
 
         var additions: [CounterExample] = []
+        var setAside = 0
         if let pool {
             // Never training images, and never test images: a counter-example
             // taken from the test split would be scored on after training on it.
@@ -115,8 +117,14 @@ public struct Advisor {
                 progress?("scoring the pool", $0, $1)
             }
             let scores = scorer?.scores(poolData.features) ?? [:]
-            additions = Array(CounterExampleSearch(concept: concept, drivers: drivers)
-                .find(pool: poolData.samples, scores: scores).prefix(maximumAdditions))
+            // The advised model's log-odds per row (rows of `width` concepts).
+            let width = model.concepts.count, poolLogits = model.decisionFunction(poolData.features)
+            let found = CounterExampleSearch(concept: concept, drivers: drivers)
+                .find(pool: poolData.samples, scores: scores, conceptLogits: (0..<poolData.samples.count).map { poolLogits[$0 * width + k] })
+            let screen = CounterExampleScreen(falsePositiveLogits: (0..<targetData.samples.count).map { targetLogits[$0 * width + k] })
+            let screened = screen?.screen(found) ?? (kept: found, setAside: 0)
+            setAside = screened.setAside
+            additions = Array(screened.kept.prefix(maximumAdditions))
         }
         let samplesByPath = Dictionary(samples.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
         let proposal = Proposal(
@@ -125,7 +133,7 @@ public struct Advisor {
                 .init(image: f.image, reason: f.reason, contextShare: f.contextShare, influence: influenceByPath[f.image],
                       elements: samplesByPath[f.image].map { Elements.known(in: $0, except: concept).sorted() } ?? [])
             },
-            add: additions)
+            add: additions, setAside: pool == nil ? nil : setAside)
         return Advice(
             model: modelPath, data: training.source, concept: concept, falsePositives: falsePositives,
             explanation: explanation, cooccurrence: cooccurrence, drivers: drivers,

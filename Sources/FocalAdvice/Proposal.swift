@@ -26,11 +26,15 @@ public struct Proposal: Codable, Sendable {
     public var remove: [Removal]
     /// Fullest context first.
     public var add: [CounterExample]
+    /// Unlabelled pool photos with the context that were not proposed because
+    /// the model scores them above the median false positive (`CounterExampleScreen`).
+    public var setAside: Int?
 
-    public init(concept: String, remove: [Removal], add: [CounterExample]) {
+    public init(concept: String, remove: [Removal], add: [CounterExample], setAside: Int? = nil) {
         self.concept = concept
         self.remove = remove
         self.add = add
+        self.setAside = setAside
     }
 
     public var isEmpty: Bool { remove.isEmpty && add.isEmpty }
@@ -81,7 +85,12 @@ public struct Proposal: Codable, Sendable {
             actions.append("add \(add.count) \(context) photos without a \(concept) as negatives"
                            + (unverified > 0 ? " (check that the \(unverified) unlabelled ones show no \(concept))" : ""))
         }
-        if actions.isEmpty { return parts.isEmpty ? "Nothing to change: the '\(concept)' positives are focal and no counter-examples were found." : parts[0] + "." }
-        return (parts.isEmpty ? "" : parts[0] + "; ") + actions.joined(separator: " and ") + "."
+        let aside = (setAside ?? 0) > 0
+            ? " \(setAside!) unlabelled \(context) photos were left out: the model scores them above the median false positive, so they likely show a \(concept) too."
+            : ""
+        if actions.isEmpty {
+            return (parts.isEmpty ? "Nothing to change: the '\(concept)' positives are focal and no counter-examples were found." : parts[0] + ".") + aside
+        }
+        return (parts.isEmpty ? "" : parts[0] + "; ") + actions.joined(separator: " and ") + "." + aside
     }
 }

@@ -34,24 +34,29 @@ final class BoxFreeAdviceTests: XCTestCase {
             XCTAssertEqual(x.method, "map")
             XCTAssertNotNil(x.region)
         }
-        // Measured: 83 flagged, 57 incidental (0.69); with region labels the judge flags 67, all incidental.
+        // Measured: 78 flagged, 52 incidental (0.67); with region labels the judge flags 67, all incidental.
         XCTAssertGreaterThanOrEqual(Double(hits) / Double(max(1, flagged.count)), 0.6, "precision of the not-focal flags")
     }
 
     /// The bar without boxes is a context false-positive rate down ≥ 50%
     /// relative, F1 not below revision 1's − 0.01, better than removing as many
-    /// random positives. Only the last holds (measured: 0.94 → 0.62, a 34% drop;
-    /// F1 −0.18): without region labels in the pool, counter-examples cannot be
-    /// told from pool photos that show a bouquet too, and those, added as
-    /// negatives, cost the F1. What holds is checked; the rest is the open part.
+    /// random positives. Without region labels in the pool, a photo with the
+    /// context cannot be told by a label from one that also shows a bouquet;
+    /// the screen keeps the unlabelled ones that score no higher than the median
+    /// false positive. Measured: 0.94 → 0.46 (51% lower), random removal 0.66,
+    /// F1 −0.063 (the F1 bar is missed); 62 added, 55 set aside. Without the
+    /// screen: 0.94 → 0.52, F1 −0.22, 63 of its 100 additions showing a bouquet.
     func testTheBoxFreeRevisionLowersTheFalsePositivesAndBeatsRandomRemoval() {
-        let v = Self.fixture.verification
+        let f = Self.fixture, v = f.verification
         print("box-free advice: context false-positive rate \(v.before.contextFalsePositiveRate) → \(v.after.contextFalsePositiveRate) "
               + "(random removal \(v.random.mean.contextFalsePositiveRate)); F1 change \(v.f1Change); "
-              + "removed \(Self.fixture.advice.proposal.remove.count), added \(Self.fixture.advice.proposal.add.count)")
+              + "removed \(f.advice.proposal.remove.count), added \(f.advice.proposal.add.count), set aside \(f.advice.proposal.setAside ?? -1)")
         XCTAssertEqual(v.contextImages, 50)
-        XCTAssertGreaterThanOrEqual(v.relativeDrop, 0.25)
+        XCTAssertGreaterThanOrEqual(v.relativeDrop, 0.5)
+        XCTAssertGreaterThanOrEqual(v.f1Change, -0.1, "held at what it reaches, so that a regression fails")
         XCTAssertLessThan(v.after.contextFalsePositiveRate, v.random.mean.contextFalsePositiveRate)
         XCTAssertTrue(v.beatsRandom)
+        XCTAssertGreaterThan(f.advice.proposal.setAside ?? 0, 0)
+        XCTAssertTrue(f.advice.summary.contains("were left out"), f.advice.summary)
     }
 }

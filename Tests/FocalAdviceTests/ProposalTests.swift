@@ -96,4 +96,25 @@ final class ProposalTests: XCTestCase {
         XCTAssertEqual(proposal.summary(positives: 40, drivers: ["veil", "greenery"], notFocal: 12),
                        "12 of 40 'bouquet' positives are photos where the bouquet is not the focal point: the score comes from veil/greenery; remove 12 of them and add 15 veil/greenery photos without a bouquet as negatives.")
     }
+
+    /// The screen keeps labelled candidates whatever they score and unlabelled
+    /// ones at or below the false positives' median log-odds (worked by hand).
+    func testTheScreenKeepsUnlabelledCandidatesScoringLikeTheFalsePositives() throws {
+        func candidate(_ name: String, verified: Bool, logit: Double?) -> CounterExample {
+            CounterExample(image: name, elements: [], score: 1, verified: verified, conceptLogit: logit)
+        }
+        let odd = try XCTUnwrap(CounterExampleScreen(falsePositiveLogits: [5, 1, 3]))
+        XCTAssertEqual(odd.ceiling, 3)
+        XCTAssertEqual(try XCTUnwrap(CounterExampleScreen(falsePositiveLogits: [4, 1, 3, 2, .nan])).ceiling, 2.5)
+        XCTAssertNil(CounterExampleScreen(falsePositiveLogits: []))
+        let (kept, aside) = odd.screen([
+            candidate("labelled-high", verified: true, logit: 10), candidate("at", verified: false, logit: 3),
+            candidate("above", verified: false, logit: 3.5), candidate("below", verified: false, logit: -2),
+            candidate("unscored", verified: false, logit: nil),
+        ])
+        XCTAssertEqual(kept.map(\.image), ["labelled-high", "at", "below", "unscored"])
+        XCTAssertEqual(aside, 1)
+        let summary = Proposal(concept: "bouquet", remove: [], add: kept, setAside: aside).summary(positives: 10, drivers: ["veil"], notFocal: 0)
+        XCTAssertTrue(summary.contains("1 unlabelled veil photos were left out"), summary)
+    }
 }
