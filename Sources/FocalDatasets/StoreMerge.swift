@@ -25,7 +25,8 @@ extension EmbeddingStore {
     public static func merge(_ sources: [String], into target: String) throws -> MergeSummary {
         guard !sources.isEmpty else { throw DatasetError(file: target, "no stores to merge") }
         let canonicalTarget = canonicalPath(target)
-        var inputs: [String] = FileManager.default.fileExists(atPath: target) ? [target] : []
+        let targetExists = FileManager.default.fileExists(atPath: target)
+        var inputs: [String] = targetExists ? [target] : []
         var seen = Set(inputs.map(canonicalPath))
         for source in sources {
             guard FileManager.default.fileExists(atPath: source) else { throw DatasetError(file: source, "no such store") }
@@ -37,10 +38,14 @@ extension EmbeddingStore {
         }
         // Fold the target's write-ahead log into its main file first: the log
         // is removed when the merged file replaces it, and must hold nothing then.
-        if !inputs.isEmpty {
-            let queue = try DatabaseQueue(path: target)
-            try queue.writeWithoutTransaction { _ = try String.fetchAll($0, sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
-            try queue.close()
+        if targetExists {
+            do {
+                let queue = try DatabaseQueue(path: target)
+                try queue.writeWithoutTransaction { _ = try String.fetchAll($0, sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+                try queue.close()
+            } catch let error as DatabaseError {
+                throw DatasetError(file: target, "not an embedding store (\(error.message ?? "SQLite error \(error.resultCode.rawValue)"))")
+            }
         }
         var readonly = Configuration()
         readonly.readonly = true

@@ -119,6 +119,13 @@ final class ShardTests: XCTestCase {
         XCTAssertEqual(try EmbeddingStore(path: target).embeddings(for: ["h9", "h1"], backbone: "net@1"), before, "a refused merge changed the target")
         XCTAssertEqual(((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".tmp") }, [])
 
+        // A source that is not a store is named, and no target is left behind.
+        try Data("garbage".utf8).write(to: URL(fileURLWithPath: folder + "/g.sqlite"))
+        let garbage = try runFocal(["store", "merge", folder + "/g.sqlite", "--into", folder + "/new.sqlite"], store: folder + "/unused.sqlite")
+        XCTAssertEqual(garbage.status, 1)
+        XCTAssertTrue(garbage.stderr.contains("g.sqlite: not an embedding store"), garbage.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder + "/new.sqlite"))
+
         // The same row twice is no conflict, and the target's own rows stay.
         let fine = try runFocal(["store", "merge", a, a.replacingOccurrences(of: "/a.sqlite", with: "/./a.sqlite"), "--into", target],
                                 store: folder + "/unused.sqlite")
