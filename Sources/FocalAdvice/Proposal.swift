@@ -86,7 +86,8 @@ public struct Proposal: Codable, Sendable {
                            + (unverified > 0 ? " (check that the \(unverified) unlabelled ones show no \(concept))" : ""))
         }
         let aside = (setAside ?? 0) > 0
-            ? " \(setAside!) unlabelled \(context) photos were left out: the model scores them above the median false positive, so they likely show a \(concept) too."
+            ? (setAside! == 1 ? " 1 unlabelled \(context) photo was left out: the model scores it" : " \(setAside!) unlabelled \(context) photos were left out: the model scores them")
+                + " above the median false positive, so \(setAside! == 1 ? "it likely shows" : "they likely show") a \(concept) too."
             : ""
         if actions.isEmpty {
             return (parts.isEmpty ? "Nothing to change: the '\(concept)' positives are focal and no counter-examples were found." : parts[0] + ".") + aside

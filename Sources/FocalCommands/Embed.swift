@@ -86,7 +86,8 @@ struct Embed: ParsableCommand {
             }
         }
         progress.finish()
-        guard matrix.rows > 0 || (files.isEmpty && shard != nil) else {
+        // A shard may hold no readable image (a small collection, or only bad files): its empty share is done.
+        guard matrix.rows > 0 || shard != nil else {
             warn("focal embed: none of the \(files.count) files could be read; nothing written")
             throw ExitCode(1)
         }

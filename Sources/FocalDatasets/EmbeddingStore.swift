@@ -35,6 +35,15 @@ public final class EmbeddingStore: @unchecked Sendable {
         return try queue.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ") }
     }
 
+    /// Rows in the store at `path`, read without opening it for writing (a
+    /// writer in another process may be busy with it).
+    public static func rowCount(path: String) throws -> Int {
+        var configuration = Configuration()
+        configuration.readonly = true
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        return try queue.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM embedding") ?? 0 }
+    }
+
     public init(path: String = EmbeddingStore.defaultPath, onRecovery: ((String) -> Void)? = nil) throws {
         self.path = path
         self.onRecovery = onRecovery

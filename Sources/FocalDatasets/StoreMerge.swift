@@ -41,8 +41,9 @@ extension EmbeddingStore {
         if targetExists {
             do {
                 let queue = try DatabaseQueue(path: target)
-                try queue.writeWithoutTransaction { _ = try String.fetchAll($0, sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+                let busy = try queue.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA wal_checkpoint(TRUNCATE)") ?? 0 }
                 try queue.close()
+                guard busy == 0 else { throw DatasetError(file: target, "is in use by another process; merge into it when that one has finished") }
             } catch let error as DatabaseError {
                 throw DatasetError(file: target, "not an embedding store (\(error.message ?? "SQLite error \(error.resultCode.rawValue)"))")
             }
@@ -75,6 +76,9 @@ extension EmbeddingStore {
         var done = false
         defer { if !done { for suffix in ["", "-journal", "-wal", "-shm"] { unlink(temporary + suffix) } } }
         let merged = try DatabaseQueue(path: temporary)
+        // No rollback journal: a failed merge deletes the file anyway, and a
+        // killed one leaves only the .tmp that the next writer here removes.
+        try merged.writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = OFF") }
         try merged.write { try $0.execute(sql: schema) }
         var added: [(String, Int)] = [], duplicates = 0
         for (path, queue) in zip(inputs, queues) {

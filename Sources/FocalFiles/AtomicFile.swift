@@ -78,17 +78,30 @@ extension AtomicFile {
         return folder + "/" + temporaryName(for: url.lastPathComponent, pid: getpid())
     }
 
-    /// `.NAME.PID.RANDOM.tmp`: hidden, and naming the process that writes it,
-    /// so a later run can tell a live writer's file from a killed one's.
-    static func temporaryName(for name: String, pid: pid_t) -> String {
-        ".\(name).\(pid).\(UInt32.random(in: 0...UInt32.max)).tmp"
+    /// `.NAME.HOST.PID.RANDOM.tmp`: hidden, and naming the machine and the
+    /// process that writes it, so a later run on the same machine can tell a
+    /// live writer's file from a killed one's. The host matters on a shared
+    /// folder (shards of `focal embed` on several machines): another machine's
+    /// process ids mean nothing here, so its files are never touched.
+    public static func temporaryName(for name: String, pid: pid_t) -> String {
+        ".\(name).\(host).\(pid).\(UInt32.random(in: 0...UInt32.max)).tmp"
     }
 
-    /// The process id in a temporary name this type made, or nil for any other name.
+    /// This machine's name as temporary names carry it: letters, digits and hyphens.
+    public static let host: String = {
+        var buffer = [CChar](repeating: 0, count: 256)
+        let name = gethostname(&buffer, buffer.count) == 0 ? String(cString: buffer) : ""
+        let safe = String(name.unicodeScalars.map { ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) ? Character($0) : "-" })
+        return safe.isEmpty ? "host" : String(safe.prefix(64))
+    }()
+
+    /// The process id in a temporary name this type made on this machine, or
+    /// nil for any other name (another machine's included).
     static func writer(ofTemporaryName name: String) -> pid_t? {
         guard name.hasPrefix("."), name.hasSuffix(".tmp") else { return nil }
         let parts = name.dropLast(4).split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count >= 4, UInt32(parts[parts.count - 1]) != nil, let pid = pid_t(parts[parts.count - 2]), pid > 0
+        guard parts.count >= 5, UInt32(parts[parts.count - 1]) != nil, let pid = pid_t(parts[parts.count - 2]), pid > 0,
+              parts[parts.count - 3] == host
         else { return nil }
         return pid
     }

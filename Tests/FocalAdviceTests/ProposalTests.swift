@@ -115,6 +115,6 @@ final class ProposalTests: XCTestCase {
         XCTAssertEqual(kept.map(\.image), ["labelled-high", "at", "below", "unscored"])
         XCTAssertEqual(aside, 1)
         let summary = Proposal(concept: "bouquet", remove: [], add: kept, setAside: aside).summary(positives: 10, drivers: ["veil"], notFocal: 0)
-        XCTAssertTrue(summary.contains("1 unlabelled veil photos were left out"), summary)
+        XCTAssertTrue(summary.contains("1 unlabelled veil photo was left out"), summary)
     }
 }

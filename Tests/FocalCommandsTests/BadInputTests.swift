@@ -205,14 +205,19 @@ final class StaleTemporaryFileTests: XCTestCase {
         try child.run()
         child.waitUntilExit()
         let dead = child.processIdentifier
-        let stale = folder + "/.x.npy.\(dead).12345.tmp"
-        let live = folder + "/.y.npy.\(getppid()).6789.tmp"
+        let host = AtomicFile.host
+        let stale = folder + "/.x.npy.\(host).\(dead).12345.tmp"
+        let live = folder + "/.y.npy.\(host).\(getppid()).6789.tmp"
         let other = folder + "/.notes.tmp"
-        for path in [stale, live, other] { FileManager.default.createFile(atPath: path, contents: Data([1])) }
+        // A writer on another machine sharing the folder: its pid means nothing here.
+        let elsewhere = folder + "/.z.npy.\(host)x.\(dead).4321.tmp"
+        for path in [stale, live, other, elsewhere] { FileManager.default.createFile(atPath: path, contents: Data([1])) }
         try AtomicFile.write("hello", to: folder + "/x.npy")
         XCTAssertFalse(FileManager.default.fileExists(atPath: stale))
         XCTAssertTrue(FileManager.default.fileExists(atPath: live), "a live process's file is left alone")
         XCTAssertTrue(FileManager.default.fileExists(atPath: other), "names this writer did not make are left alone")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: elsewhere), "another machine's file is left alone")
+        XCTAssertTrue(AtomicFile.temporaryName(for: "x.npy", pid: 7).hasPrefix(".x.npy.\(host).7."))
     }
 }
 

@@ -12,6 +12,8 @@ enum CrashRecorder {
     nonisolated(unsafe) static var path: UnsafeMutablePointer<CChar> = strdup(NSTemporaryDirectory() + "focal-fuzz-crash.bin")!
 
     static func install() {
+        // Made now, not first inside a handler (their lazy initialisers are not signal-safe).
+        _ = (buffer, path)
         for signal in [SIGILL, SIGTRAP, SIGSEGV, SIGBUS, SIGABRT, SIGFPE] {
             var action = sigaction()
             action.__sigaction_handler.sa_handler = { number in

@@ -174,11 +174,13 @@ final class FuzzTests: XCTestCase {
         let writer = try NumPyMatrixWriter(path: path, columns: 4)
         for r in 0..<3 { try writer.append(row: (0..<4).map { Float(r * 4 + $0) }) }
         try writer.finish()
-        var v2 = [UInt8](FileManager.default.contents(atPath: path)!)
-        // The same matrix in format 2.0 (a four-byte header length).
-        let header = Array(v2[10...])
-        v2 = [0x93] + Array("NUMPY".utf8) + [2, 0] + [UInt8(header.count & 0xFF), UInt8(header.count >> 8), 0, 0] + header
-        _ = fuzz("npy", seeds: [[UInt8](FileManager.default.contents(atPath: path)!), v2], salt: 6) { bytes in
+        let v1 = [UInt8](FileManager.default.contents(atPath: path)!)
+        // The same matrix in format 2.0: a four-byte header length, the same header and data.
+        let headerLength = Int(v1[8]) | Int(v1[9]) << 8
+        let header = Array(v1[10..<(10 + headerLength)]), data = Array(v1[(10 + headerLength)...])
+        let v2 = [0x93] + Array("NUMPY".utf8) + [2, 0] + [UInt8(headerLength & 0xFF), UInt8(headerLength >> 8), 0, 0] + header + data
+        XCTAssertEqual(try NumPyMatrix(path: file("v2.npy", v2)).values, try NumPyMatrix(path: path).values, "the version-2 seed reads")
+        _ = fuzz("npy", seeds: [v1, v2], salt: 6) { bytes in
             let m = try NumPyMatrix(path: file("features.npy", bytes))
             XCTAssertEqual(m.values.count, m.rows * m.columns)
         }
