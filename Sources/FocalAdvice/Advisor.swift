@@ -26,9 +26,7 @@ public struct Advisor {
     public var progress: ((String, Int, Int) -> Void)?
 
     public init(featurizer: Featurizer, model: HeadModel, concept: String) throws {
-        guard model.concepts.contains(concept) else {
-            throw AdviceError("the model has no concept '\(concept)' (it has \(model.concepts.joined(separator: ", ")))")
-        }
+        do { _ = try model.conceptIndex(named: concept) } catch { throw AdviceError(error.description) }
         guard model.mode == .multiLabel else { throw AdviceError("the advisor works on multi-label models, not exclusive ones") }
         self.featurizer = featurizer
         self.model = model

@@ -126,7 +126,7 @@ struct Advise: ParsableCommand {
         let c: Int
         if let concept {
             guard let index = head.concepts.firstIndex(of: concept) else {
-                throw ValidationError("the model has no concept '\(concept)' (it has \(head.concepts.joined(separator: ", ")))")
+                throw ValidationError(TrainingError.unknownConcept(concept, known: head.concepts).description)
             }
             c = index
         } else {

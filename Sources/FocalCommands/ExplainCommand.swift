@@ -121,7 +121,7 @@ struct Explain: ParsableCommand {
         if let segments { options.segments = segments }
         let explainer = Explainer(backbone: backbone, model: head, preprocessing: backboneOptions.preprocessing, options: options)
         if let concept, !head.concepts.contains(concept) {
-            throw ValidationError("the model has no concept '\(concept)' (it has \(head.concepts.joined(separator: ", ")))")
+            throw ValidationError(TrainingError.unknownConcept(concept, known: head.concepts).description)
         }
 
         let (paths, missing) = ImageFiles.collect(images)

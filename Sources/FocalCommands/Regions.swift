@@ -56,7 +56,7 @@ struct Regions: ParsableCommand {
         let backbone = try backboneOptions.loadBackbone()
         let head = try HeadModel.load(model, backbone: backbone)
         for name in concept where !head.concepts.contains(name) {
-            throw ValidationError("the model has no concept '\(name)' (it has \(head.concepts.joined(separator: ", ")))")
+            throw ValidationError(TrainingError.unknownConcept(name, known: head.concepts).description)
         }
         var options = Explainer.Options()
         options.scales = try Explain.parseScales(scales)

@@ -100,9 +100,8 @@ public struct Explainer {
     }
 
     public func explain(_ image: Image, concept name: String, annotations: [Region] = []) throws -> Explanation {
-        guard let c = model.concepts.firstIndex(of: name) else {
-            throw DatasetError(file: image.path, "the model has no concept '\(name)' (it has \(model.concepts.joined(separator: ", ")))")
-        }
+        let c: Int
+        do { c = try model.conceptIndex(named: name) } catch { throw DatasetError(file: image.path, error.description) }
         let started = Date()
         let input = image.input
         let baseline = options.baseline.input(for: image.crop)

@@ -82,6 +82,13 @@ public struct HeadModel: Codable, Sendable, Equatable {
     /// Concept `c`'s logit as weights and bias on raw (unstandardised)
     /// features: w/scale and b − Σ w·mean/scale, the same function as
     /// `decisionFunction` without the standardising pass.
+    /// The index of the concept called `name`; a concept the model lacks is an
+    /// error that lists the ones it has (every command says it the same way).
+    public func conceptIndex(named name: String) throws(TrainingError) -> Int {
+        guard let c = concepts.firstIndex(of: name) else { throw .unknownConcept(name, known: concepts) }
+        return c
+    }
+
     public func logitCoefficients(concept c: Int) -> (weights: [Double], bias: Double) {
         let w = weights[c], m = standardization.mean, s = standardization.scale
         var bias = intercepts[c]

@@ -8,6 +8,8 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
     case nonFinite(row: Int, column: Int, value: Float)
     /// A model file whose contents do not make a usable model.
     case invalidModel(String)
+    /// A concept the model does not have (its concepts listed).
+    case unknownConcept(String, known: [String])
 
     public var description: String {
         switch self {
@@ -19,6 +21,7 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
         case let .nonFinite(row, column, value):
             return "feature row \(row + 1), column \(column + 1) is \(value); features must be finite numbers"
         case .invalidModel(let what): return "not a usable model: \(what)"
+        case let .unknownConcept(name, known): return "the model has no concept '\(name)' (it has \(known.joined(separator: ", ")))"
         }
     }
 }

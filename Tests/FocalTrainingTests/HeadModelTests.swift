@@ -81,6 +81,17 @@ final class HeadModelTests: XCTestCase {
         XCTAssertGreaterThan(Metrics.perLabelAccuracy(predicted: decisions, actual: y)[0], 0.8)
     }
 
+    /// A concept is found by name; one the model lacks is the error every command prints.
+    func testConceptIndexByName() throws {
+        let data = ReferenceData(try Fixture.json("logistic_reference")["multinomial"] as! [String: Any])
+        let model = try LogisticHead(mode: .exclusive, c: 0.5, crossValidation: nil)
+            .fit(data.features, data.labels, concepts: data.concepts)
+        for (i, name) in data.concepts.enumerated() { XCTAssertEqual(try model.conceptIndex(named: name), i) }
+        XCTAssertThrowsError(try model.conceptIndex(named: "cake")) {
+            XCTAssertEqual("\($0)", "the model has no concept 'cake' (it has \(data.concepts.joined(separator: ", ")))")
+        }
+    }
+
     func testExclusivePredictsTheMostProbableConcept() throws {
         let data = ReferenceData(try Fixture.json("logistic_reference")["multinomial"] as! [String: Any])
         let model = try LogisticHead(mode: .exclusive, c: 0.5, crossValidation: nil)
