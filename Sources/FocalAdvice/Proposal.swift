@@ -85,10 +85,10 @@ public struct Proposal: Codable, Sendable {
             actions.append("add \(add.count) \(context) photos without a \(concept) as negatives"
                            + (unverified > 0 ? " (check that the \(unverified) unlabelled ones show no \(concept))" : ""))
         }
-        let aside = (setAside ?? 0) > 0
-            ? (setAside! == 1 ? " 1 unlabelled \(context) photo was left out: the model scores it" : " \(setAside!) unlabelled \(context) photos were left out: the model scores them")
-                + " above the median false positive, so \(setAside! == 1 ? "it likely shows" : "they likely show") a \(concept) too."
-            : ""
+        let n = setAside ?? 0
+        let aside = n == 0 ? ""
+            : n == 1 ? " 1 unlabelled \(context) photo was left out: the model scores it above the median false positive, so it likely shows a \(concept) too."
+            : " \(n) unlabelled \(context) photos were left out: the model scores them above the median false positive, so they likely show a \(concept) too."
         if actions.isEmpty {
             return (parts.isEmpty ? "Nothing to change: the '\(concept)' positives are focal and no counter-examples were found." : parts[0] + ".") + aside
         }

@@ -2,6 +2,7 @@ import ArgumentParser
 import FocalBackbone
 import FocalDatasets
 import FocalFiles
+import FocalImages
 import Foundation
 
 /// `focal embed`: 1280-d embeddings of images, as a NumPy matrix and a CSV of paths.
@@ -33,19 +34,16 @@ struct Embed: ParsableCommand {
         guard out.hasSuffix(".npy") else { throw ValidationError("--out must name a .npy file") }
     }
 
-    /// The images of this run's shard (every image without --shard); files
-    /// that cannot be read are reported by every shard.
-    var chosenShard: Shard? { try? shard.map { try Shard(parsing: $0, environment: ProcessInfo.processInfo.environment) } }
-
-    func share(of files: [String]) throws -> [String] {
-        guard let shard else { return files }
-        let chosen = try Shard(parsing: shard, environment: ProcessInfo.processInfo.environment)
-        return zip(files, Featurizer.hashes(paths: files)).compactMap { path, hash in
-            switch hash {
-            case .success(let h): return chosen.contains(hash: h) ? path : nil
-            case .failure: return path
-            }
+    /// The images of `shard` among `files`, each with its hash so that the
+    /// embedding does not read it again (without --shard: every image, hashed
+    /// as it is embedded). Files that cannot be read are reported by every shard.
+    static func share(of files: [String], shard: Shard?) -> (paths: [String], hashes: [Result<String, ImageError>]?) {
+        guard let shard else { return (files, nil) }
+        let chosen = zip(files, Featurizer.hashes(paths: files)).filter { _, hash in
+            if case .success(let h) = hash { return shard.contains(hash: h) }
+            return true
         }
+        return (chosen.map(\.0), chosen.map(\.1))
     }
 
     var csvPath: String { String(out.dropLast(4)) + ".csv" }
@@ -54,7 +52,8 @@ struct Embed: ParsableCommand {
 
     func run() throws {
         let (listed, missing) = ImageFiles.collect(paths)
-        let files = try share(of: listed)
+        let chosenShard = try shard.map { try Shard(parsing: $0, environment: ProcessInfo.processInfo.environment) }
+        let (files, hashes) = Self.share(of: listed, shard: chosenShard)
         var skipped: [(path: String, reason: String)] = missing.map { ($0.path, $0.reason) }
         missing.forEach { warn($0.description) }
         guard !listed.isEmpty else {
@@ -71,7 +70,8 @@ struct Embed: ParsableCommand {
         // A slice at a time through the cache, so memory stays flat whatever the count.
         for start in stride(from: 0, to: files.count, by: Self.slice) {
             let slice = Array(files[start..<min(files.count, start + Self.slice)])
-            let result = try featurizer.embed(paths: slice) { done, _ in progress.set(start + done) }
+            let known = hashes.map { Array($0[start..<min(files.count, start + Self.slice)]) }
+            let result = try featurizer.embed(paths: slice, hashes: known) { done, _ in progress.set(start + done) }
             computed += result.computed
             for (path, outcome) in zip(slice, result.embeddings) {
                 switch outcome {
@@ -87,7 +87,7 @@ struct Embed: ParsableCommand {
         }
         progress.finish()
         // A shard may hold no readable image (a small collection, or only bad files): its empty share is done.
-        guard matrix.rows > 0 || shard != nil else {
+        guard matrix.rows > 0 || chosenShard != nil else {
             warn("focal embed: none of the \(files.count) files could be read; nothing written")
             throw ExitCode(1)
         }
@@ -98,7 +98,7 @@ struct Embed: ParsableCommand {
                 "out": out, "csv": csvPath, "images": matrix.rows, "dimensions": matrix.columns,
                 "backbone": backbone.identity, "computed": computed, "cached": matrix.rows - computed,
                 "skipped": skipped.map { ["image": $0.path, "error": $0.reason] },
-                "shard": shard.map { _ in ["index": chosenShard!.index, "count": chosenShard!.count, "listed": listed.count] as Any } ?? NSNull(),
+                "shard": chosenShard.map { ["index": $0.index, "count": $0.count, "listed": listed.count] as Any } ?? NSNull(),
             ] as [String: Any]))
         } else {
             var summary = "wrote \(matrix.rows) embeddings to \(out) and their paths to \(csvPath)"

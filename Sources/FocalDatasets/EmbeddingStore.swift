@@ -29,19 +29,20 @@ public final class EmbeddingStore: @unchecked Sendable {
     /// SQLite's own check of the file at `path`, opened read-only and left as
     /// it is: "ok" when the database is sound, else what is wrong.
     public static func integrityCheck(path: String) throws -> String {
-        var configuration = Configuration()
-        configuration.readonly = true
-        let queue = try DatabaseQueue(path: path, configuration: configuration)
-        return try queue.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ") }
+        try readOnly(path).read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ") }
     }
 
     /// Rows in the store at `path`, read without opening it for writing (a
     /// writer in another process may be busy with it).
     public static func rowCount(path: String) throws -> Int {
+        try readOnly(path).read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM embedding") ?? 0 }
+    }
+
+    /// The database at `path` opened for reading only, as it is (no recovery, no schema).
+    static func readOnly(_ path: String) throws -> DatabaseQueue {
         var configuration = Configuration()
         configuration.readonly = true
-        let queue = try DatabaseQueue(path: path, configuration: configuration)
-        return try queue.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM embedding") ?? 0 }
+        return try DatabaseQueue(path: path, configuration: configuration)
     }
 
     public init(path: String = EmbeddingStore.defaultPath, onRecovery: ((String) -> Void)? = nil) throws {

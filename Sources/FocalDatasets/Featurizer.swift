@@ -44,9 +44,13 @@ public final class Featurizer {
     }
 
     /// `progress(done, total)` is called as files are hashed and embedded.
-    public func embed(paths: [String], progress: ((Int, Int) -> Void)? = nil) throws -> Result {
+    /// `hashes`, when the caller has them already (`hashes(paths:)` of the same
+    /// paths, in order), spare reading every file a second time.
+    public func embed(paths: [String], hashes known: [Swift.Result<String, ImageError>]? = nil,
+                      progress: ((Int, Int) -> Void)? = nil) throws -> Result {
+        precondition(known == nil || known!.count == paths.count, "one hash per path")
         // 1. Hash every file: the cache key, and the readable check.
-        let hashOutcomes = Self.hashes(paths: paths)
+        let hashOutcomes = known ?? Self.hashes(paths: paths)
         var hashes: [String: String] = [:]
         for (i, outcome) in hashOutcomes.enumerated() { if case .success(let h) = outcome { hashes[paths[i]] = h } }
 

@@ -48,11 +48,9 @@ extension EmbeddingStore {
                 throw DatasetError(file: target, "not an embedding store (\(error.message ?? "SQLite error \(error.resultCode.rawValue)"))")
             }
         }
-        var readonly = Configuration()
-        readonly.readonly = true
         func open(_ path: String) throws -> DatabaseQueue {
             do {
-                let queue = try DatabaseQueue(path: path, configuration: readonly)
+                let queue = try readOnly(path)
                 _ = try queue.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM embedding") }
                 return queue
             } catch let error as DatabaseError {

@@ -169,11 +169,8 @@ public struct Wedding: Scenario {
             let sleeve = RGB(random.float(0.1, 0.95), random.float(0.1, 0.95), random.float(0.1, 0.95))
             switch side {
             case 0, 1:
-                let inset = s * random.float(0.1, 0.16) + r
-                let cx = side == 0 ? inset : s - inset
-                let cy = s * random.float(0.3, 0.62)
-                let from = (side == 0 ? -0.05 * s : 1.05 * s, cy + 1.35 * r + s * random.float(0.05, 0.25))
-                bouquet = (cx, cy, r, .arm(from: from, skin: skin, sleeve: sleeve))
+                let held = Self.heldFromSide(left: side == 0, r: r, size: s, random: &random)
+                bouquet = (held.cx, held.cy, r, .arm(from: held.from, skin: skin, sleeve: sleeve))
             default:
                 let cx = s * random.float(0.25, 0.75), cy = s * random.float(0.62, 0.7)
                 bouquet = (cx, cy, r, .arm(from: (cx + s * random.float(-0.2, 0.2), 1.08 * s), skin: skin, sleeve: sleeve))
@@ -185,10 +182,8 @@ public struct Wedding: Scenario {
         if !plan.bouquet && emptyHandRate > 0 && random.chance(emptyHandRate) {
             let r = s * random.float(0.06, 0.085)
             let left = person.map { $0.cx >= s / 2 } ?? random.chance(0.5)
-            let cx = left ? s * random.float(0.1, 0.16) + r : s - s * random.float(0.1, 0.16) - r
-            let cy = s * random.float(0.3, 0.62)
-            let from = (left ? -0.05 * s : 1.05 * s, cy + 1.35 * r + s * random.float(0.05, 0.25))
-            emptyHand = (cx, cy, r, from, random.pick(Palette.skin),
+            let held = Self.heldFromSide(left: left, r: r, size: s, random: &random)
+            emptyHand = (held.cx, held.cy, r, held.from, random.pick(Palette.skin),
                          RGB(random.float(0.1, 0.95), random.float(0.1, 0.95), random.float(0.1, 0.95)))
         }
         let bouquetBox = bouquet.map { Bouquet.extent(cx: $0.cx, cy: $0.cy, r: $0.r) }
@@ -252,5 +247,15 @@ public struct Wedding: Scenario {
         Lighting.random(&random).apply(to: canvas)
         canvas.addNoise(random.float(0.005, 0.02), chroma: 0.01, random: &random)
         canvas.jpegQuality = 90
+    }
+
+    /// Where a hand reaching in from the left or right edge holds something of
+    /// radius `r` (an incidental bouquet, or nothing): its centre and the
+    /// arm's start outside the picture. Draws three numbers, in this order.
+    static func heldFromSide(left: Bool, r: Float, size s: Float, random: inout SceneRandom) -> (cx: Float, cy: Float, from: (Float, Float)) {
+        let inset = s * random.float(0.1, 0.16) + r
+        let cx = left ? inset : s - inset
+        let cy = s * random.float(0.3, 0.62)
+        return (cx, cy, (left ? -0.05 * s : 1.05 * s, cy + 1.35 * r + s * random.float(0.05, 0.25)))
     }
 }
