@@ -32,12 +32,31 @@ struct Compare: ParsableCommand {
     @Option(name: .customLong("concept"), help: "Compare only this concept (repeatable).")
     var concepts: [String] = []
 
+    @Option(help: "What A learns from: images, regions or both (see focal train --examples).")
+    var examplesA: ExampleKind = .images
+
+    @Option(help: "What B learns from: images, regions or both.")
+    var examplesB: ExampleKind = .images
+
+    @Flag(help: "A also learns backgrounds outside a positive concept's boxes as negatives.")
+    var backgroundNegativesA = false
+
+    @Flag(help: "B also learns backgrounds outside a positive concept's boxes as negatives.")
+    var backgroundNegativesB = false
+
+    @Option(help: "Context kept around a region, as a share of its longer side on each side.")
+    var regionMargin: Double = RegionExampleOptions.defaultMargin
+
     @Flag(help: "Print the comparison as JSON.")
     var json = false
 
     @OptionGroup var reportOption: ReportOption
 
     @OptionGroup var backboneOptions: BackboneOptions
+
+    func validate() throws {
+        guard regionMargin >= 0, regionMargin <= 2 else { throw ValidationError("--region-margin must be between 0 and 2") }
+    }
 
     func run() throws {
         let featurizer = try backboneOptions.featurizer()
@@ -47,12 +66,15 @@ struct Compare: ParsableCommand {
             ? Set(ConceptTrainer.trainableConcepts(a.trainingSamples)).intersection(ConceptTrainer.trainableConcepts(b.trainingSamples)).sorted()
             : concepts
         guard !shared.isEmpty else { throw ValidationError("the two revisions share no trainable concept") }
-        let trainer = ConceptTrainer(c: c, seed: seed, concepts: shared)
-        let outcomeA = try trainer.train(a, featurizer: featurizer)
-        let outcomeB = try trainer.train(b, featurizer: featurizer)
+        var trainerA = ConceptTrainer(c: c, seed: seed, concepts: shared), trainerB = trainerA
+        trainerA.examples = RegionExampleOptions(kind: examplesA, margin: regionMargin, backgroundNegatives: backgroundNegativesA)
+        trainerB.examples = RegionExampleOptions(kind: examplesB, margin: regionMargin, backgroundNegatives: backgroundNegativesB)
+        let outcomeA = try trainerA.train(a, featurizer: featurizer)
+        let outcomeB = try trainerB.train(b, featurizer: featurizer)
         let testData = try testFeatures(t, concepts: shared, featurizer: featurizer)
         func side(_ path: String, _ o: ConceptTrainer.Outcome) -> ComparisonReport.Side {
-            .init(dataset: path, revision: o.revision, trainingSamples: o.training.samples.count, c: o.model.regularization)
+            .init(dataset: path, revision: o.revision, trainingSamples: o.training.samples.count, c: o.model.regularization,
+                  examples: o.model.training.examples)
         }
         let report = Comparer(seed: seed).compare(a: outcomeA.model, b: outcomeB.model, sideA: side(trainA, outcomeA),
                                                   sideB: side(trainB, outcomeB), test: testData, testPath: test)
@@ -68,8 +90,14 @@ struct Compare: ParsableCommand {
 
 /// The side-by-side table `focal compare` prints (also printed by `focal advise --verify`).
 func printComparison(_ report: ComparisonReport) {
-    print("A: \(report.a.dataset) (\(report.a.trainingSamples) training images, revision \(report.a.revision.prefix(12)))")
-    print("B: \(report.b.dataset) (\(report.b.trainingSamples) training images, revision \(report.b.revision.prefix(12)))")
+    func describe(_ side: ComparisonReport.Side) -> String {
+        guard let e = side.examples else { return "\(side.trainingSamples) training images" }
+        var text = "\(side.trainingSamples) training examples: \(e.images) whole images, \(e.regions) regions"
+        if e.backgroundNegatives { text += ", \(e.backgrounds) backgrounds" }
+        return text
+    }
+    print("A: \(report.a.dataset) (\(describe(report.a)), revision \(report.a.revision.prefix(12)))")
+    print("B: \(report.b.dataset) (\(describe(report.b)), revision \(report.b.revision.prefix(12)))")
     print("test: \(report.test) (\(report.samples) images)")
     for c in report.concepts {
         print("\n\(c.concept)")

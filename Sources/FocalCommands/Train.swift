@@ -46,6 +46,8 @@ struct Train: ParsableCommand {
     @Option(help: "With --features: a CSV with columns positives and negatives, one row per feature row.")
     var labels: String?
 
+    @OptionGroup var exampleOptions: ExampleOptions
+
     @Flag(help: "Print the model summary as JSON.")
     var json = false
 
@@ -58,12 +60,16 @@ struct Train: ParsableCommand {
             throw ValidationError("name a DATA set, or give --features and --labels")
         }
         if let c, c <= 0 { throw ValidationError("--c must be positive") }
+        if features != nil && exampleOptions.options != RegionExampleOptions() {
+            throw ValidationError("--examples, --background-negatives and --region-margin need images: they do not apply to --features")
+        }
         guard folds >= 2 else { throw ValidationError("--folds must be at least 2") }
     }
 
     func run() throws {
-        let trainer = ConceptTrainer(c: c, seed: seed, exclusive: exclusive, folds: folds,
+        var trainer = ConceptTrainer(c: c, seed: seed, exclusive: exclusive, folds: folds,
                                      concepts: concepts.isEmpty ? nil : concepts)
+        trainer.examples = exampleOptions.options
         var model: HeadModel
         var skipped = 0
         if let features, let labels {
@@ -87,7 +93,11 @@ struct Train: ParsableCommand {
         if json {
             print(try jsonText(TrainSummary(model: model, path: out, skipped: skipped)))
         } else {
-            print("wrote \(out): \(model.concepts.count) concept\(model.concepts.count == 1 ? "" : "s") on \(model.training.samples) images")
+            var examples = "\(model.training.samples) images"
+            if let e = model.training.examples {
+                examples = "\(model.training.samples) examples (\(e.images) whole images, \(e.regions) regions, \(e.backgrounds) backgrounds)"
+            }
+            print("wrote \(out): \(model.concepts.count) concept\(model.concepts.count == 1 ? "" : "s") on \(examples)")
             for (i, name) in model.concepts.enumerated() {
                 var line = "  \(name): \(model.training.positives[i]) positives, \(model.training.negatives[i]) negatives, C \(model.regularization[min(i, model.regularization.count - 1)])"
                 if let v = model.crossValidation?.concepts.first(where: { $0.concept == name }) {
@@ -132,6 +142,7 @@ struct TrainSummary: Encodable {
     var revision: String?
     var backbone: String?
     var converged: Bool
+    var examples: ExampleRecord?
 
     struct Concept: Encodable {
         var concept: String
@@ -150,6 +161,7 @@ struct TrainSummary: Encodable {
         revision = model.provenance.trainingRevision
         backbone = model.provenance.backbone
         converged = model.training.converged
+        examples = model.training.examples
         concepts = model.concepts.enumerated().map { i, name in
             let v = model.crossValidation?.concepts.first { $0.concept == name }
             return Concept(concept: name, positives: model.training.positives[i], negatives: model.training.negatives[i],

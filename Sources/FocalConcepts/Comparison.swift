@@ -11,12 +11,15 @@ public struct ComparisonReport: Codable, Sendable {
         public var revision: String
         public var trainingSamples: Int
         public var c: [Double]
+        /// What the model learned from, when not whole images only (`--examples-a/-b`).
+        public var examples: ExampleRecord?
 
-        public init(dataset: String, revision: String, trainingSamples: Int, c: [Double]) {
+        public init(dataset: String, revision: String, trainingSamples: Int, c: [Double], examples: ExampleRecord? = nil) {
             self.dataset = dataset
             self.revision = revision
             self.trainingSamples = trainingSamples
             self.c = c
+            self.examples = examples
         }
     }
 

@@ -10,6 +10,8 @@ public struct ConceptTrainer {
     public var head: LogisticHead
     /// Only these concepts (default: every concept with positives in training).
     public var concepts: [String]?
+    /// Whole images (the default), labelled regions, or both; see `ExampleKind`.
+    public var examples = RegionExampleOptions()
 
     public init(c: Double? = nil, seed: UInt64 = 0, exclusive: Bool = false, folds: Int = 5, concepts: [String]? = nil) {
         head = LogisticHead(mode: exclusive ? .exclusive : .multiLabel, c: c,
@@ -72,11 +74,15 @@ public struct ConceptTrainer {
         guard !concepts.isEmpty else {
             throw DatasetError(file: dataset.source, Self.nothingToTrain(samples, columns: dataset.columns))
         }
-        let data = try LabelledFeatures(samples: samples, concepts: concepts, featurizer: featurizer, progress: progress)
+        let wholeImages = examples.kind == .images && !examples.backgroundNegatives
+        let data = wholeImages
+            ? try LabelledFeatures(samples: samples, concepts: concepts, featurizer: featurizer, progress: progress)
+            : try LabelledFeatures(samples: samples, concepts: concepts, examples: examples, featurizer: featurizer, progress: progress)
         guard data.samples.count >= 2 else {
-            throw DatasetError(file: dataset.source, "only \(data.samples.count) readable training images")
+            throw DatasetError(file: dataset.source, "only \(data.samples.count) readable training \(wholeImages ? "images" : "examples")")
         }
-        var model = try head.fit(data.features, data.labels, concepts: concepts)
+        var model = try head.fit(data.features, data.labels, concepts: concepts, groups: data.groups, scored: data.scored)
+        model.training.examples = data.examples
         let revision = dataset.revision(imageHashes: data.hashes)
         model.provenance = Provenance(backbone: featurizer.storeKey, backboneSHA256: Backbone.weightsSHA256,
                                       trainingRevision: revision,

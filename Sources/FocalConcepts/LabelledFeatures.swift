@@ -14,6 +14,13 @@ public struct LabelledFeatures {
     public var skipped: [(sample: Sample, error: ImageError)]
     /// Content hash per image path (for revision identity).
     public var hashes: [String: String]
+    /// The photo each row came from, when rows are region examples (several
+    /// rows per photo); nil when every row is its own photo.
+    public var groups: [Int]?
+    /// How the examples were made, when they are not just whole images.
+    public var examples: ExampleRecord?
+    /// The whole photos that cross-validation scores, when rows are region examples.
+    public var scored: ScoredRows?
 
     /// Features computed elsewhere (rows in `samples` order).
     public init(samples: [Sample], features: FeatureMatrix, labels: LabelMatrix, concepts: [String]) {

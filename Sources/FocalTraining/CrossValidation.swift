@@ -74,6 +74,23 @@ public struct CrossValidationReport: Codable, Sendable, Equatable {
     public var exclusive: ExclusiveValidation?
 }
 
+/// Rows that cross-validation scores instead of the training rows: the whole
+/// photos of a model trained on crops of them. Such a model is used on whole
+/// photos, so its C and thresholds are chosen on how it does there. Each
+/// row's group is the photo, and it is scored in the fold its crops are in.
+public struct ScoredRows: Sendable {
+    public var features: FeatureMatrix
+    public var labels: LabelMatrix
+    public var groups: [Int]
+
+    public init(features: FeatureMatrix, labels: LabelMatrix, groups: [Int]) {
+        precondition(features.rows == labels.rows && labels.rows == groups.count, "one label row and group per feature row")
+        self.features = features
+        self.labels = labels
+        self.groups = groups
+    }
+}
+
 /// Stratified k-fold cross-validation of a `LogisticHead` over a grid of C.
 ///
 /// Each fold standardises its own training rows (nothing about held-out rows
@@ -81,7 +98,8 @@ public struct CrossValidationReport: Codable, Sendable, Equatable {
 /// warm-started from the previous one), and scores its held-out rows. C is
 /// the grid value with the best mean criterion over folds (ties: the smaller,
 /// more regularised C). Thresholds and the reported metrics use the pooled
-/// out-of-fold probabilities at the chosen C.
+/// out-of-fold probabilities at the chosen C. With `scored` rows (multi-label
+/// only), those are what each fold scores, criterion and thresholds included.
 struct CrossValidation {
     let head: LogisticHead
     let options: CrossValidationOptions
@@ -92,28 +110,40 @@ struct CrossValidation {
         var report: CrossValidationReport
     }
 
-    func run(_ x: FeatureMatrix, _ labels: LabelMatrix, concepts: [String], grid: [Double]) throws -> Result {
+    func run(_ x: FeatureMatrix, _ trainingLabels: LabelMatrix, concepts: [String], grid: [Double], groups: [Int]? = nil,
+             scored: ScoredRows? = nil) throws -> Result {
         var head = self.head
         head.solver = options.solver
-        let n = x.rows, k = labels.concepts, folds = options.folds
+        let labels = trainingLabels
+        let k = labels.concepts, folds = options.folds
         let exclusive = head.mode == .exclusive
+        let scored = exclusive ? nil : scored
         guard folds >= 2 else { throw TrainingError.invalidOption("cross-validation needs at least 2 folds") }
         let (positives, negatives) = head.classCounts(labels)
         for c in 0..<k where positives[c] < folds || negatives[c] < folds {
             throw TrainingError.tooFewExamples(concept: concepts[c], positives: positives[c], negatives: negatives[c], needed: folds)
         }
-        let classes = exclusive ? try (0..<n).map { try labels.exclusiveClass(row: $0) } : []
-        let fold = StratifiedFolds.assign(labels, folds: folds, seed: options.seed)
+        let classes = exclusive ? try (0..<x.rows).map { try labels.exclusiveClass(row: $0) } : []
+        let fold = StratifiedFolds.assign(labels, folds: folds, seed: options.seed, groups: groups)
         let columns = exclusive ? 1 : k
+        // The rows each fold scores: the training rows, or the scored rows by their group's fold.
+        var scoredFold = fold
+        if let scored {
+            var foldOfGroup: [Int: Int] = [:]
+            if let groups { for (i, g) in groups.enumerated() { foldOfGroup[g] = fold[i] } }
+            scoredFold = scored.groups.map { foldOfGroup[$0] ?? (($0 % folds) + folds) % folds }
+        }
+        let scoredX = scored?.features ?? x, scoredLabels = scored?.labels ?? labels
+        let n = scoredX.rows
 
         var outOfFold = [[Double]](repeating: [Double](repeating: .nan, count: n * k), count: grid.count)
         // criterion[g][column][fold]
         var perFold = [[[Double]]](repeating: [[Double]](repeating: [], count: columns), count: grid.count)
         for f in 0..<folds {
-            let train = (0..<n).filter { fold[$0] != f }, test = (0..<n).filter { fold[$0] == f }
+            let train = (0..<x.rows).filter { fold[$0] != f }, test = (0..<n).filter { scoredFold[$0] == f }
             let xTrain = x.rows(train)
             let standardization = Standardization(fitting: xTrain)
-            let xsTrain = standardization.transform(xTrain), xsTest = standardization.transform(x.rows(test))
+            let xsTrain = standardization.transform(xTrain), xsTest = standardization.transform(scoredX.rows(test))
             let labelsTrain = labels.rows(train)
             var start: (weights: [Double], intercepts: [Double])?
             let preconditioner = head.solver.preconditioned ? Preconditioner(standardized: xsTrain) : nil
@@ -128,7 +158,7 @@ struct CrossValidation {
                 for column in 0..<columns {
                     let value = exclusive
                         ? exclusiveCriterion(p, classes: test.map { classes[$0] }, k: k)
-                        : conceptCriterion(p, labels: test.map { labels[$0, column] }, column: column, k: k)
+                        : conceptCriterion(p, labels: test.map { scoredLabels[$0, column] }, column: column, k: k)
                     perFold[g][column].append(value)
                 }
             }
@@ -155,9 +185,9 @@ struct CrossValidation {
         var thresholds: [Double] = []
         for c in 0..<k {
             let g = chosenIndex[exclusive ? 0 : c]
-            let known = (0..<n).filter { labels[$0, c] != .unknown && (!exclusive || classes[$0] != nil) }
+            let known = (0..<n).filter { scoredLabels[$0, c] != .unknown && (!exclusive || classes[$0] != nil) }
             let scores = known.map { outOfFold[g][$0 * k + c] }
-            let actual = known.map { labels[$0, c] == .positive }
+            let actual = known.map { scoredLabels[$0, c] == .positive }
             var threshold: Double?
             let decisions: [Bool]
             if exclusive {

@@ -44,9 +44,33 @@ public struct TrainingRecord: Codable, Sendable, Equatable {
     public var samples: Int
     public var positives: [Int]
     public var negatives: [Int]
+    /// What the rows were (`focal train --examples`); absent in models trained on whole images before it existed.
+    public var examples: ExampleRecord?
 
     /// Every problem met the solver's tolerance.
     public var converged: Bool { outcomes.allSatisfy(\.converged) }
+}
+
+/// What a model's training rows were: whole images, labelled regions cut from
+/// them (with `margin` of context), backgrounds left when a concept's boxes
+/// are cut away, and how many of each.
+public struct ExampleRecord: Codable, Sendable, Equatable {
+    /// "images", "regions" or "both".
+    public var kind: String
+    public var margin: Double?
+    public var backgroundNegatives: Bool
+    public var images: Int
+    public var regions: Int
+    public var backgrounds: Int
+
+    public init(kind: String, margin: Double?, backgroundNegatives: Bool, images: Int, regions: Int, backgrounds: Int) {
+        self.kind = kind
+        self.margin = margin
+        self.backgroundNegatives = backgroundNegatives
+        self.images = images
+        self.regions = regions
+        self.backgrounds = backgrounds
+    }
 }
 
 /// A fitted concept head: everything needed to score new feature vectors, and

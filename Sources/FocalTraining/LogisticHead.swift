@@ -47,8 +47,12 @@ public struct LogisticHead: Sendable {
     }
 
     /// Fits on features (N×D, raw: standardisation is learned here) and labels
-    /// (N×K) for the named concepts.
-    public func fit(_ x: FeatureMatrix, _ labels: LabelMatrix, concepts: [String]) throws -> HeadModel {
+    /// (N×K) for the named concepts. `groups` (one per row) keeps rows of one
+    /// group in one cross-validation fold: region examples cut from one photo;
+    /// `scored` rows, when given, are what cross-validation scores (see `ScoredRows`).
+    public func fit(_ x: FeatureMatrix, _ labels: LabelMatrix, concepts: [String], groups: [Int]? = nil,
+                    scored: ScoredRows? = nil) throws -> HeadModel {
+        if let groups, groups.count != x.rows { throw TrainingError.shapeMismatch("\(groups.count) groups for \(x.rows) rows") }
         guard x.rows == labels.rows else { throw TrainingError.shapeMismatch("\(x.rows) feature rows, \(labels.rows) label rows") }
         guard labels.concepts == concepts.count else {
             throw TrainingError.shapeMismatch("labels for \(labels.concepts) concepts, \(concepts.count) names")
@@ -65,7 +69,8 @@ public struct LogisticHead: Sendable {
         var report: CrossValidationReport?
         if let options = crossValidation {
             let grid = c.map { [$0] } ?? cGrid.sorted()
-            let result = try CrossValidation(head: self, options: options).run(x, labels, concepts: concepts, grid: grid)
+            let result = try CrossValidation(head: self, options: options).run(x, labels, concepts: concepts, grid: grid, groups: groups,
+                                                                                  scored: scored.map { ScoredRows(features: $0.features, labels: $0.labels.applying(self.negatives), groups: $0.groups) })
             chosen = result.c
             if mode == .multiLabel { thresholds = result.thresholds }
             report = result.report

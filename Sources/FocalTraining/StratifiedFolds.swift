@@ -7,28 +7,46 @@
 /// stratum to the next, so every fold gets its share of each stratum (±1) and
 /// fold sizes differ by at most one. This is scikit-learn's StratifiedKFold idea
 /// (not its exact permutation) extended to several concepts.
+///
+/// With `groups` (rows cut from one photo share a group), whole groups are
+/// dealt instead of rows, a group's stratum being the rarest concept any of
+/// its rows is positive for: crops of one photo never sit on both sides of a
+/// fold, which would let a fold be scored on the photo it trained on.
 public enum StratifiedFolds {
     /// The fold (0..<folds) of every row.
-    public static func assign(_ labels: LabelMatrix, folds: Int, seed: UInt64) -> [Int] {
+    public static func assign(_ labels: LabelMatrix, folds: Int, seed: UInt64, groups: [Int]? = nil) -> [Int] {
         precondition(folds >= 2, "cross-validation needs at least two folds")
+        precondition(groups == nil || groups!.count == labels.rows, "one group per row")
         let k = labels.concepts
         var positives = [Int](repeating: 0, count: k)
         for i in 0..<labels.rows { for c in 0..<k where labels[i, c] == .positive { positives[c] += 1 } }
-        var strata = [[Int]](repeating: [], count: k + 1)
-        for i in 0..<labels.rows {
-            var stratum = k
-            for c in 0..<k where labels[i, c] == .positive {
-                if stratum == k || positives[c] < positives[stratum] { stratum = c }
+        // Units dealt to folds: rows, or groups of rows in order of first appearance.
+        var units: [[Int]] = []
+        if let groups {
+            var unitOf: [Int: Int] = [:]
+            for (i, g) in groups.enumerated() {
+                if let u = unitOf[g] { units[u].append(i) } else { unitOf[g] = units.count; units.append([i]) }
             }
-            strata[stratum].append(i)
+        } else {
+            units = (0..<labels.rows).map { [$0] }
+        }
+        var strata = [[Int]](repeating: [], count: k + 1)
+        for (u, rows) in units.enumerated() {
+            var stratum = k
+            for i in rows {
+                for c in 0..<k where labels[i, c] == .positive {
+                    if stratum == k || positives[c] < positives[stratum] { stratum = c }
+                }
+            }
+            strata[stratum].append(u)
         }
         var random = SeededRandom(seed: seed)
         var fold = [Int](repeating: 0, count: labels.rows)
         var dealt = 0
-        for var rows in strata {
-            random.shuffle(&rows)
-            for i in rows {
-                fold[i] = dealt % folds
+        for var members in strata {
+            random.shuffle(&members)
+            for u in members {
+                for i in units[u] { fold[i] = dealt % folds }
                 dealt += 1
             }
         }
