@@ -73,8 +73,8 @@ extension Taxonomy {
     static func oneLine(_ error: YamlError, file: String) -> TaxonomyError {
         switch error {
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
-            let while_ = context.map { " (\($0.text) at \($0.mark.line):\($0.mark.column))" } ?? ""
-            return TaxonomyError(file: file, at: mark, "not valid YAML: \(problem)\(while_)")
+            let during = context.map { " (\($0.text) at \($0.mark.line):\($0.mark.column))" } ?? ""
+            return TaxonomyError(file: file, at: mark, "not valid YAML: \(problem)\(during)")
         case let .duplicatedKeysInMapping(duplicates, context):
             return TaxonomyError(file: file, at: context.mark,
                                  "the key\(duplicates.count == 1 ? "" : "s") \(duplicates.sorted().map { "'\($0)'" }.joined(separator: ", ")) "

@@ -175,7 +175,9 @@ public struct HealthCheck {
         }
         // 5. Labels against the taxonomy; every concept's description beside its numbers and findings.
         if let taxonomy = input.taxonomy {
-            findings += TaxonomyFindings.findings(training.samples + (input.test?.samples ?? []), taxonomy: taxonomy)
+            var seen = Set<String>()  // an image in both sets (a --test that overlaps DATA) counts once
+            let labelled = (training.samples + (input.test?.samples ?? [])).filter { seen.insert($0.path).inserted }
+            findings += TaxonomyFindings.findings(labelled, taxonomy: taxonomy)
             findings = TaxonomyFindings.described(findings, taxonomy: taxonomy)
             for i in health.indices { health[i].description = taxonomy[health[i].concept]?.description }
         }
