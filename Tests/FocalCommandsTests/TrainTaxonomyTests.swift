@@ -3,7 +3,7 @@ import Foundation
 import XCTest
 
 /// `focal train --hierarchy propagate`: labels follow is-a, and the model file
-/// records the taxonomy it was trained with.
+/// records the taxonomy it was trained with; evaluate and compare show the descriptions.
 extension ConceptCommandTests {
     func testHierarchyPropagateAndTheTaxonomyInTheModel() throws {
         let folder = NSTemporaryDirectory() + "focal-hierarchy-\(UUID().uuidString)"
@@ -69,5 +69,35 @@ extension ConceptCommandTests {
         XCTAssertNotEqual(none.status, 0)
         XCTAssertTrue(none.stderr.contains("--hierarchy propagate needs a taxonomy"), none.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder + "/n.focal"))
+    }
+
+    func testEvaluateAndCompareShowTheDescriptions() throws {
+        let folder = NSTemporaryDirectory() + "focal-described-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let pints = CommandLineTests.repository.appendingPathComponent("datasets/pints").path
+        // The shipped file's folded description of perfect_pint, joined into one line.
+        let described = "A pint poured right: full to the brim, with a settled, even head of foam about a finger deep; not flat, short or over-foamed."
+        let model = folder + "/perfect.focal"
+        let train = try focal(["train", pints, "--out", model, "--concept", "perfect_pint", "--json"])
+        XCTAssertEqual(train.status, 0, train.stderr)
+        XCTAssertEqual(try object(train.stdout)["taxonomy"] as? String, pints + "/taxonomy.yaml", "picked up beside the data")
+
+        let evaluate = try focal(["evaluate", "--model", model, pints, "--json"])
+        XCTAssertEqual(evaluate.status, 0, evaluate.stderr)
+        XCTAssertEqual((try object(evaluate.stdout)["concepts"] as! [[String: Any]])[0]["description"] as? String, described)
+        let text = try focal(["evaluate", "--model", model, pints])
+        XCTAssertTrue(text.stdout.contains("perfect_pint (") && text.stdout.contains("\n  described as: \(described)\n"), text.stdout)
+
+        let compare = try focal(["compare", pints, pints, "--test", pints, "--concept", "perfect_pint", "--json"])
+        XCTAssertEqual(compare.status, 0, compare.stderr)
+        XCTAssertEqual((try object(compare.stdout)["concepts"] as! [[String: Any]])[0]["description"] as? String, described)
+        // Without a taxonomy beside the data or named, no description key at all.
+        let csv = folder + "/elsewhere.csv"
+        let rows = try String(contentsOfFile: pints + "/manifest.csv", encoding: .utf8).split(separator: "\n").map(String.init)
+        try AtomicFile.write(([rows[0]] + rows.dropFirst().map { pints + "/" + $0 }).joined(separator: "\n") + "\n", to: csv)
+        let bare = try focal(["evaluate", "--model", model, csv, "--json"])
+        XCTAssertEqual(bare.status, 0, bare.stderr)
+        XCTAssertNil((try object(bare.stdout)["concepts"] as! [[String: Any]])[0]["description"])
     }
 }
