@@ -185,6 +185,9 @@ extension Train {
         trainer.taxonomy = try taxonomyOption.load(data: data)
         trainer.hierarchy = hierarchy
         guard hierarchy == .propagate else { return }
+        guard !exclusive else {
+            throw ValidationError("--hierarchy propagate makes an image positive for a concept and its ancestors; --exclusive allows one concept per image")
+        }
         guard let taxonomy = trainer.taxonomy else {
             throw ValidationError("--hierarchy propagate needs a taxonomy: put \(Taxonomy.fileName) beside the data or pass --taxonomy FILE")
         }

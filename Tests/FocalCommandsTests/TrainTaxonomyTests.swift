@@ -69,6 +69,12 @@ extension ConceptCommandTests {
         XCTAssertNotEqual(none.status, 0)
         XCTAssertTrue(none.stderr.contains("--hierarchy propagate needs a taxonomy"), none.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder + "/n.focal"))
+        // propagate with --exclusive: one concept per image cannot hold a concept and its parent.
+        let exclusive = try focal(["train", "--features", folder + "/x.npy", "--labels", folder + "/labels.csv", "--out", folder + "/n.focal",
+                                   "--taxonomy", taxonomy, "--hierarchy", "propagate", "--exclusive"])
+        XCTAssertNotEqual(exclusive.status, 0)
+        XCTAssertTrue(exclusive.stderr.contains("--exclusive allows one concept per image"), exclusive.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder + "/n.focal"))
     }
 
     func testEvaluateAndCompareShowTheDescriptions() throws {
