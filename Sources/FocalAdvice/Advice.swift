@@ -41,6 +41,8 @@ public struct Advice: Codable, Sendable {
     /// The manifest `--write` wrote.
     public var revision: String?
     public var verification: Verification?
+    /// The concept's description in the taxonomy, when one was given.
+    public var conceptDescription: String? = nil
 }
 
 /// Why the advisor cannot judge (bad input): nothing is written.

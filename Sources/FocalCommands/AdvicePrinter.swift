@@ -11,6 +11,7 @@ struct AdvicePrinter {
         let a = advice
         Swift.print("\(a.concept): \(a.falsePositives.count) false positive\(a.falsePositives.count == 1 ? "" : "s")"
                     + (a.falsePositives.first.map { ", worst \($0.image) (score \(number($0.score, digits: 2)))" } ?? ""))
+        if let d = a.conceptDescription { Swift.print("described as: \(d)") }
         Swift.print("\n" + a.summary)
         if let e = a.explanation {
             Swift.print("\nWhy it fires on \(e.image):")

@@ -55,6 +55,8 @@ struct Advise: ParsableCommand {
 
     @OptionGroup var reportOption: ReportOption
 
+    @OptionGroup var taxonomyOption: TaxonomyOption
+
     @OptionGroup var backboneOptions: BackboneOptions
 
     func validate() throws {
@@ -64,6 +66,7 @@ struct Advise: ParsableCommand {
     }
 
     func run() throws {
+        let taxonomy = try taxonomyOption.load(data: data)
         let featurizer = try backboneOptions.featurizer()
         let head = try HeadModel.load(model, backbone: featurizer.backbone)
         let training = try Dataset.open(data)
@@ -82,6 +85,7 @@ struct Advise: ParsableCommand {
         advisor.progress = { progress.update($0, done: $1, total: $2) }
         var advice = try advisor.advise(training: training, falsePositives: targets, pool: poolSamples, modelPath: model)
         progress.finish()
+        advice.conceptDescription = conceptDescription(concept, in: taxonomy)
 
         if let write {
             guard !advice.proposal.isEmpty else {

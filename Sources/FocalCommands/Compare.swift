@@ -52,6 +52,8 @@ struct Compare: ParsableCommand {
 
     @OptionGroup var reportOption: ReportOption
 
+    @OptionGroup var taxonomyOption: TaxonomyOption
+
     @OptionGroup var backboneOptions: BackboneOptions
 
     func validate() throws {
@@ -59,6 +61,7 @@ struct Compare: ParsableCommand {
     }
 
     func run() throws {
+        let taxonomy = try taxonomyOption.load(data: trainA) ?? taxonomyOption.load(data: test)
         let featurizer = try backboneOptions.featurizer()
         let a = try Dataset.open(trainA), b = try Dataset.open(trainB), t = try Dataset.open(test)
         (a.issues + b.issues + t.issues).forEach { warn($0.description) }
@@ -76,8 +79,9 @@ struct Compare: ParsableCommand {
             .init(dataset: path, revision: o.revision, trainingSamples: o.training.samples.count, c: o.model.regularization,
                   examples: o.model.training.examples)
         }
-        let report = Comparer(seed: seed).compare(a: outcomeA.model, b: outcomeB.model, sideA: side(trainA, outcomeA),
+        var report = Comparer(seed: seed).compare(a: outcomeA.model, b: outcomeB.model, sideA: side(trainA, outcomeA),
                                                   sideB: side(trainB, outcomeB), test: testData, testPath: test)
+        for i in report.concepts.indices { report.concepts[i].description = conceptDescription(report.concepts[i].concept, in: taxonomy) }
         if json {
             print(try jsonText(report))
             try reportOption.write(json: true) { ComparisonPage.page(report, folder: $0) }
@@ -101,6 +105,7 @@ func printComparison(_ report: ComparisonReport) {
     print("test: \(report.test) (\(report.samples) images)")
     for c in report.concepts {
         print("\n\(c.concept)")
+        if let d = c.description { print("  described as: \(d)") }
         print("  metric                      A        B     B − A [95% interval]")
         for m in c.metrics {
             print("  " + m.name.padding(toLength: 22, withPad: " ", startingAt: 0)

@@ -25,15 +25,19 @@ struct Evaluate: ParsableCommand {
 
     @OptionGroup var reportOption: ReportOption
 
+    @OptionGroup var taxonomyOption: TaxonomyOption
+
     @OptionGroup var backboneOptions: BackboneOptions
 
     func run() throws {
+        let taxonomy = try taxonomyOption.load(data: test)
         let featurizer = try backboneOptions.featurizer()
         let head = try HeadModel.load(model, backbone: featurizer.backbone)
         let dataset = try Dataset.open(test)
         dataset.issues.forEach { warn($0.description) }
         let data = try testFeatures(dataset, concepts: head.concepts, featurizer: featurizer)
-        let report = Evaluator(replicates: bootstrap).evaluate(head, on: data, modelPath: model, datasetPath: test)
+        var report = Evaluator(replicates: bootstrap).evaluate(head, on: data, modelPath: model, datasetPath: test)
+        for i in report.concepts.indices { report.concepts[i].description = conceptDescription(report.concepts[i].concept, in: taxonomy) }
         if json {
             print(try jsonText(report))
         } else {
@@ -47,6 +51,7 @@ struct Evaluate: ParsableCommand {
         print("exact-match accuracy \(interval(r.exactMatchAccuracy))")
         for c in r.concepts {
             print("\(c.concept) (\(c.positives) positives, \(c.negatives) negatives, threshold \(number(c.threshold)))")
+            if let d = c.description { print("  described as: \(d)") }
             print("  precision \(interval(c.precision))  recall \(interval(c.recall))  F1 \(interval(c.f1))")
             print("  false-positive rate \(interval(c.falsePositiveRate))  AP \(interval(c.averagePrecision))  ROC AUC \(interval(c.rocAUC))")
             print("  accuracy \(number(c.accuracy))  calibration error \(number(c.calibrationError))")

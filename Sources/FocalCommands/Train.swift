@@ -51,6 +51,11 @@ struct Train: ParsableCommand {
     @Flag(help: "Print the model summary as JSON.")
     var json = false
 
+    @OptionGroup var taxonomyOption: TaxonomyOption
+
+    @Option(help: "none: labels as written; propagate: a positive of a concept also counts for its taxonomy ancestors, a negative for its descendants.")
+    var hierarchy: HierarchyMode = .none
+
     @OptionGroup var backboneOptions: BackboneOptions
 
     func validate() throws {
@@ -70,6 +75,7 @@ struct Train: ParsableCommand {
         var trainer = ConceptTrainer(c: c, seed: seed, exclusive: exclusive, folds: folds,
                                      concepts: concepts.isEmpty ? nil : concepts)
         trainer.examples = exampleOptions.options
+        try useTaxonomy(in: &trainer)
         var model: HeadModel
         var skipped = 0
         if let features, let labels {
@@ -78,7 +84,7 @@ struct Train: ParsableCommand {
             let dataset = try Dataset.open(data!)
             dataset.issues.forEach { warn($0.description) }
             if concepts.isEmpty && !exclusive {
-                ConceptTrainer.untrainableConcepts(dataset.trainingSamples).forEach { warn("\(dataset.source): \($0)") }
+                ConceptTrainer.untrainableConcepts(trainer.trainingSamples(dataset)).forEach { warn("\(dataset.source): \($0)") }
             }
             let featurizer = try backboneOptions.featurizer()
             let progress = Progress("embedding", total: dataset.trainingSamples.count)
@@ -116,10 +122,11 @@ struct Train: ParsableCommand {
             throw ValidationError("\(labels): \(table.samples.count) label rows for \(matrix.rows) feature rows")
         }
         table.issues.forEach { warn($0.description) }
-        if concepts.isEmpty && !exclusive { ConceptTrainer.untrainableConcepts(table.samples).forEach { warn("\(labels): \($0)") } }
-        let names = concepts.isEmpty ? ConceptTrainer.trainableConcepts(table.samples) : concepts
-        guard !names.isEmpty else { throw DatasetError(file: labels, ConceptTrainer.nothingToTrain(table.samples, columns: table.columns)) }
-        let labelValues = table.samples.flatMap { s in names.map { s.label($0).map { $0 ? ConceptLabel.positive : .negative } ?? .unknown } }
+        let rows = trainer.hierarchy == .propagate ? trainer.taxonomy?.propagated(table.samples).samples ?? table.samples : table.samples
+        if concepts.isEmpty && !exclusive { ConceptTrainer.untrainableConcepts(rows).forEach { warn("\(labels): \($0)") } }
+        let names = concepts.isEmpty ? ConceptTrainer.trainableConcepts(rows) : concepts
+        guard !names.isEmpty else { throw DatasetError(file: labels, ConceptTrainer.nothingToTrain(rows, columns: table.columns)) }
+        let labelValues = rows.flatMap { s in names.map { s.label($0).map { $0 ? ConceptLabel.positive : .negative } ?? .unknown } }
         var model: HeadModel
         do {
             model = try trainer.head.fit(FeatureMatrix(rows: matrix.rows, columns: matrix.columns, values: matrix.values),
@@ -130,6 +137,9 @@ struct Train: ParsableCommand {
             throw DatasetError(file: features, error.description)
         }
         model.provenance = Provenance(notes: ["features": features, "labels": labels])
+        if let taxonomy = trainer.taxonomy {
+            model.provenance.notes.merge(["taxonomy": taxonomy.file, "taxonomy_sha256": taxonomy.sha256, "hierarchy": hierarchy.rawValue]) { a, _ in a }
+        }
         return model
     }
 }
@@ -143,6 +153,10 @@ struct TrainSummary: Encodable {
     var backbone: String?
     var converged: Bool
     var examples: ExampleRecord?
+    /// The taxonomy the model was trained with, if any, and how its hierarchy was used.
+    var taxonomy: String?
+    var taxonomySHA256: String?
+    var hierarchy: String?
 
     struct Concept: Encodable {
         var concept: String
@@ -162,6 +176,9 @@ struct TrainSummary: Encodable {
         backbone = model.provenance.backbone
         converged = model.training.converged
         examples = model.training.examples
+        taxonomy = model.provenance.notes["taxonomy"]
+        taxonomySHA256 = model.provenance.notes["taxonomy_sha256"]
+        hierarchy = model.provenance.notes["hierarchy"]
         concepts = model.concepts.enumerated().map { i, name in
             let v = model.crossValidation?.concepts.first { $0.concept == name }
             return Concept(concept: name, positives: model.training.positives[i], negatives: model.training.negatives[i],
@@ -169,5 +186,27 @@ struct TrainSummary: Encodable {
                            threshold: model.mode == .multiLabel ? model.thresholds[i] : nil,
                            crossValidatedAveragePrecision: v?.averagePrecision, crossValidatedF1: v?.f1)
         }
+    }
+}
+
+extension Train {
+    /// Reads the taxonomy (--taxonomy, else taxonomy.yaml beside DATA) into the
+    /// trainer before anything is embedded or written, and says what
+    /// --hierarchy propagate changed.
+    func useTaxonomy(in trainer: inout ConceptTrainer) throws {
+        trainer.taxonomy = try taxonomyOption.load(data: data)
+        trainer.hierarchy = hierarchy
+        guard hierarchy == .propagate else { return }
+        guard !exclusive else {
+            throw ValidationError("--hierarchy propagate makes an image positive for a concept and its ancestors; --exclusive allows one concept per image")
+        }
+        guard let taxonomy = trainer.taxonomy else {
+            throw ValidationError("--hierarchy propagate needs a taxonomy: put \(Taxonomy.fileName) beside the data or pass --taxonomy FILE")
+        }
+        let samples = try labels.map { try Dataset.open($0, checkImages: false).samples } ?? Dataset.open(data!, checkImages: false).trainingSamples
+        let changes = taxonomy.propagated(samples).changes
+        warn("\(taxonomy.file): --hierarchy propagate added \(changes.positivesAdded) ancestor positive\(changes.positivesAdded == 1 ? "" : "s") and "
+             + "\(changes.negativesAdded) descendant negative\(changes.negativesAdded == 1 ? "" : "s")"
+             + (changes.negativesOverruled > 0 ? "; \(changes.negativesOverruled) negative\(changes.negativesOverruled == 1 ? "" : "s") of an ancestor overruled by a positive descendant" : ""))
     }
 }

@@ -39,6 +39,8 @@ public struct ComparisonReport: Codable, Sendable {
         public var fixed: [String]
         /// Decided right by A and wrong by B.
         public var broken: [String]
+        /// The concept's description in the taxonomy, when one was given.
+        public var description: String? = nil
     }
 
     public var a: Side

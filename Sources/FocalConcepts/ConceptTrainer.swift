@@ -12,6 +12,10 @@ public struct ConceptTrainer {
     public var concepts: [String]?
     /// Whole images (the default), labelled regions, or both; see `ExampleKind`.
     public var examples = RegionExampleOptions()
+    /// The taxonomy the labels follow, recorded in the model (its SHA-256) and,
+    /// with `hierarchy` `.propagate`, applied to the training labels.
+    public var taxonomy: Taxonomy?
+    public var hierarchy: HierarchyMode = .none
 
     public init(c: Double? = nil, seed: UInt64 = 0, exclusive: Bool = false, folds: Int = 5, concepts: [String]? = nil) {
         head = LogisticHead(mode: exclusive ? .exclusive : .multiLabel, c: c,
@@ -66,8 +70,15 @@ public struct ConceptTrainer {
         }
     }
 
+    /// The dataset's training samples, with labels propagated up and down the
+    /// taxonomy's hierarchy when asked.
+    public func trainingSamples(_ dataset: Dataset) -> [Sample] {
+        guard hierarchy == .propagate, let taxonomy else { return dataset.trainingSamples }
+        return taxonomy.propagated(dataset.trainingSamples).samples
+    }
+
     public func train(_ dataset: Dataset, featurizer: Featurizer, progress: ((Int, Int) -> Void)? = nil) throws -> Outcome {
-        let samples = dataset.trainingSamples
+        let samples = trainingSamples(dataset)
         let exclusive = head.mode == .exclusive
         let concepts = self.concepts ?? (exclusive ? Array(Set(samples.flatMap(\.positives))).sorted()
                                                    : Self.trainableConcepts(samples))
@@ -84,9 +95,14 @@ public struct ConceptTrainer {
         var model = try head.fit(data.features, data.labels, concepts: concepts, groups: data.groups, scored: data.scored)
         model.training.examples = data.examples
         let revision = dataset.revision(imageHashes: data.hashes)
+        var notes = ["dataset": dataset.source, "skipped_images": "\(data.skipped.count)"]
+        if let taxonomy {
+            notes["taxonomy"] = taxonomy.file
+            notes["taxonomy_sha256"] = taxonomy.sha256
+            notes["hierarchy"] = hierarchy.rawValue
+        }
         model.provenance = Provenance(backbone: featurizer.storeKey, backboneSHA256: Backbone.weightsSHA256,
-                                      trainingRevision: revision,
-                                      notes: ["dataset": dataset.source, "skipped_images": "\(data.skipped.count)"])
+                                      trainingRevision: revision, notes: notes)
         return Outcome(model: model, training: data, revision: revision)
     }
 }

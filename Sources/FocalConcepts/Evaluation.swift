@@ -28,6 +28,8 @@ public struct EvaluationReport: Codable, Sendable {
         public var worstFalseNegatives: [Example]
         /// The points behind AP, ROC AUC and the calibration error, for plots.
         public var curves: Curves? = nil
+        /// The concept's description in the taxonomy, when one was given.
+        public var description: String? = nil
     }
 
     /// Precision-recall and ROC points per distinct score, and the calibration bins.

@@ -44,7 +44,7 @@ public struct RegionExampleOptions: Codable, Sendable, Equatable {
     }
 
     /// Chosen by measurement on the shipped wedding, apples and pints data (README, "Region examples").
-    public static let defaultMargin = 0.25
+    public static let defaultMargin = 0.5
 }
 
 /// One training example before embedding: a whole image or a crop of it, with

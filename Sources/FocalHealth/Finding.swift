@@ -9,6 +9,12 @@ public enum FindingKind: String, Codable, Sendable, CaseIterable {
     case duplicate
     case leakage
     case shift
+    // Labels against a taxonomy (TaxonomyFindings).
+    case missingParent = "missing-parent"
+    case excludedTogether = "excluded-together"
+    case notInTaxonomy = "not-in-taxonomy"
+    case noData = "no-data"
+    case noFittingImages = "no-fitting-images"
 }
 
 /// How much a finding should worry you. Ordered: `high` first.
@@ -55,6 +61,8 @@ public struct Finding: Codable, Sendable, Equatable {
     /// Orders findings of the same severity: larger is worse (a share of
     /// images affected, an AUC above chance, ...).
     public var weight: Double
+    /// The concept's description in the taxonomy, when there is one.
+    public var description: String?
 
     public init(kind: FindingKind, severity: Severity, concept: String?, message: String, images: [String],
                 advice: String, groups: [[String]]? = nil, scores: [Double]? = nil, weight: Double) {
@@ -70,7 +78,7 @@ public struct Finding: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case kind, severity, concept, message, images, advice, groups, scores, weight
+        case kind, severity, concept, message, images, advice, groups, scores, weight, description
     }
 
     /// Every key is always present: `concept` is null for findings about images, not left out.
@@ -85,6 +93,7 @@ public struct Finding: Codable, Sendable, Equatable {
         try container.encodeIfPresent(groups, forKey: .groups)
         try container.encodeIfPresent(scores, forKey: .scores)
         try container.encode(weight, forKey: .weight)
+        try container.encodeIfPresent(description, forKey: .description)
     }
 
     /// Severity first, then weight (worst first), then kind and concept for a stable order.

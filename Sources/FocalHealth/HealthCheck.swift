@@ -10,11 +10,14 @@ public struct HealthInput {
     public var training: LabelledFeatures
     public var test: LabelledFeatures?
     public var target: LabelledFeatures?
+    /// The concept descriptions the labels should follow, if any.
+    public var taxonomy: Taxonomy?
 
-    public init(training: LabelledFeatures, test: LabelledFeatures? = nil, target: LabelledFeatures? = nil) {
+    public init(training: LabelledFeatures, test: LabelledFeatures? = nil, target: LabelledFeatures? = nil, taxonomy: Taxonomy? = nil) {
         self.training = training
         self.test = test
         self.target = target
+        self.taxonomy = taxonomy
     }
 }
 
@@ -34,6 +37,8 @@ public struct ConceptHealth: Codable, Sendable, Equatable {
     public var colour: ColourStatistics?
     public var learningCurve: LearningCurve?
     public var labelIssues: Int
+    /// Its description in the taxonomy, when there is one.
+    public var description: String? = nil
 }
 
 public struct HealthReport: Codable, Sendable {
@@ -44,6 +49,8 @@ public struct HealthReport: Codable, Sendable {
     public var trainingImages: Int
     public var testImages: Int
     public var targetImages: Int
+    /// The taxonomy the labels were checked against.
+    public var taxonomy: TaxonomySummary? = nil
 }
 
 /// Runs every check of `focal check` on embedded data (see the README for
@@ -166,9 +173,17 @@ public struct HealthCheck {
                 if let f = shift.finding(colourWords: words) { findings.append(f) }
             }
         }
+        // 5. Labels against the taxonomy; every concept's description beside its numbers and findings.
+        if let taxonomy = input.taxonomy {
+            var seen = Set<String>()  // an image in both sets (a --test that overlaps DATA) counts once
+            let labelled = (training.samples + (input.test?.samples ?? [])).filter { seen.insert($0.path).inserted }
+            findings += TaxonomyFindings.findings(labelled, taxonomy: taxonomy)
+            findings = TaxonomyFindings.described(findings, taxonomy: taxonomy)
+            for i in health.indices { health[i].description = taxonomy[health[i].concept]?.description }
+        }
         return HealthReport(findings: Finding.ranked(findings), concepts: health, shift: shift,
                             trainingImages: training.samples.count, testImages: input.test?.samples.count ?? 0,
-                            targetImages: input.target?.samples.count ?? 0)
+                            targetImages: input.target?.samples.count ?? 0, taxonomy: input.taxonomy.map(TaxonomySummary.init))
     }
 
     /// One concept's learning curve and likely label errors, from out-of-fold

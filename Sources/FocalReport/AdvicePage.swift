@@ -17,6 +17,7 @@ public enum AdvicePage {
     /// and comparison-….
     public static func sections(_ a: Advice, folder: ReportFolder) -> [Section] {
         var sections = [Section(id: "advice-summary", title: "What to change", .paragraph(.strong(a.summary), class: "verdict"),
+                                a.conceptDescription.map { .paragraph(.strong("'\(a.concept)' is described as: ") + HTML($0), class: "muted") } ?? .empty,
                                 .paragraph(HTML("\(Format.count(a.falsePositives.count, "false positive")) of '\(a.concept)'"
                                                 + (a.falsePositives.first.map { "; the worst, explained below: \($0.image)" } ?? "") + ".")))]
         if let e = a.explanation { sections += ExplanationPage.sections([e], folder: folder) }

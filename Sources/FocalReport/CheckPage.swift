@@ -31,7 +31,9 @@ public enum CheckPage {
             }
             sections.append(Section(
                 id: "check-finding-\(i + 1)", title: "\(i + 1). \(f.kind.rawValue)" + (f.concept.map { " · \($0)" } ?? "") + " (\(f.severity.rawValue))",
-                .paragraph(HTML(f.message)), .paragraph(.strong("Next: ") + HTML(f.advice)),
+                .paragraph(HTML(f.message)),
+                f.description.map { .paragraph(.strong("Described as: ") + HTML($0), class: "muted") } ?? .empty,
+                .paragraph(.strong("Next: ") + HTML(f.advice)),
                 Gallery(images: images, folder: folder, emptyText: "no images").html,
                 f.images.count > 12 ? .paragraph(HTML("… and \(f.images.count - 12) more (--json lists them all)."), class: "muted") : .empty))
         }
@@ -55,14 +57,19 @@ public enum CheckPage {
     }
 
     static func concepts(_ report: HealthReport) -> Section {
+        // The description column only when a taxonomy was used.
+        let described = report.taxonomy != nil
         let table = Table(
-            caption: "per concept", columns: ["concept", "positives", "negatives", "spread", "clusters (silhouette)", "learning curve", "label issues"],
+            caption: "per concept", columns: ["concept", "positives", "negatives", "spread", "clusters (silhouette)", "learning curve", "label issues"]
+                + (described ? ["description"] : []),
             rows: report.concepts.map { c in
                 [.text(c.concept), .number(String(c.positives)), .number(String(c.negatives)), .number(Format.number(c.spread, digits: 2)),
                  .number("\(c.clusters) (\(Format.number(c.silhouette, digits: 2)))"), .text(c.learningCurve?.verdict.rawValue ?? "—"),
-                 .number(String(c.labelIssues))]
+                 .number(String(c.labelIssues))] + (described ? [.text(c.description ?? "— (not in the taxonomy)")] : [])
             })
-        return Section(id: "check-concepts", title: "Concepts", table.html)
+        return Section(id: "check-concepts", title: "Concepts",
+                       report.taxonomy.map { .paragraph(HTML("Labels checked against the taxonomy \($0.file)."), class: "muted") } ?? .empty,
+                       table.html)
     }
 
     /// AP with its interval's ends against the share of data.

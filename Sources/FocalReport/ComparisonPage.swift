@@ -34,6 +34,7 @@ public enum ComparisonPage {
                         + "p = \(Format.number(c.mcnemar.pValue, digits: 4)).")
         return Section(
             id: "comparison-" + Format.slug(c.concept), title: "\(c.concept): A against B",
+            c.description.map { .paragraph(.strong("Described as: ") + HTML($0), class: "muted") } ?? .empty,
             metrics.html, .paragraph(test),
             .heading(3, "Fixed by B (\(c.fixed.count): wrong with A, right with B)"),
             flipped(c.fixed, note: "fixed", folder: folder),

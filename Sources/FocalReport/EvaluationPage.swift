@@ -58,6 +58,7 @@ public enum EvaluationPage {
                                      folder: folder, emptyText: "no false negative")
         return Section(
             id: "evaluation-" + Format.slug(c.concept), title: c.concept,
+            c.description.map { .paragraph(.strong("Described as: ") + HTML($0), class: "muted") } ?? .empty,
             .paragraph(HTML("\(c.positives) positives, \(c.negatives) negatives; F1 \(Format.interval(c.f1)), "
                             + "false-positive rate \(Format.interval(c.falsePositiveRate))")),
             plots.isEmpty ? .paragraph("no curves in this report", class: "muted") : .element("div", ["class": "plots"], children: plots),

@@ -39,6 +39,10 @@ final class AdviseCommandTests: XCTestCase {
         XCTAssertEqual(digest(manifest), before, "the old manifest must not change")
         let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         XCTAssertEqual(json["concept"] as? String, "bouquet")
+        // datasets/wedding/taxonomy.yaml, beside the data, describes the concept (its folded text, joined).
+        XCTAssertTrue((json["concept_description"] as? String)?.hasPrefix("A bunch of cut flowers tied together and held in a hand (a person's,") ?? false,
+                      "\(json["concept_description"] ?? "none")")
+        XCTAssertTrue(page.contains("is described as: </strong>A bunch of cut flowers"), "the page shows the description")
         XCTAssertEqual(json["revision"] as? String, out)
         XCTAssertEqual(Set(json["drivers"] as? [String] ?? []), ["veil", "greenery", "flowers"])
         let proposal = try XCTUnwrap(json["proposal"] as? [String: Any])

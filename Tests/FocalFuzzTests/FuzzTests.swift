@@ -11,8 +11,8 @@ import XCTest
 /// never trap, crash or hang. A crash kills the test process and leaves the
 /// input that caused it in $TMPDIR/focal-fuzz-crash.bin.
 ///
-/// Each target runs `FOCAL_FUZZ_SECONDS` seconds (default 6: about 45 s for
-/// the seven); `FOCAL_FUZZ_SEED` changes the mutations (README, "Fuzzing").
+/// Each target runs `FOCAL_FUZZ_SECONDS` seconds (default 6: about 50 s for
+/// the eight); `FOCAL_FUZZ_SEED` changes the mutations (README, "Fuzzing").
 final class FuzzTests: XCTestCase {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
@@ -201,6 +201,17 @@ final class FuzzTests: XCTestCase {
         _ = fuzz("safetensors", seeds: seeds, salt: 7) { bytes in
             let file = try SafeTensors(data: Data(bytes))
             for (name, entry) in file.entries { _ = try? file.floats(name, shape: entry.shape) }
+        }
+    }
+
+    func testTaxonomyReader() {
+        // The three shipped taxonomies and one with every field, a hierarchy and exclusions.
+        let seeds = ["wedding", "apples", "pints"].compactMap {
+            FileManager.default.contents(atPath: Self.root.appendingPathComponent("datasets/\($0)/taxonomy.yaml").path).map { [UInt8]($0) }
+        } + [Array("concepts:\n  drink:\n    description: Something to drink.\n  beer:\n    description: >-\n      Beer,\n      in a glass.\n    parent: drink\n    synonyms: [ale, 'lager']\n  water:\n    description: \"Water.\"\n    parent: drink\n    excludes: beer\n".utf8)]
+        _ = fuzz("taxonomy", seeds: seeds, salt: 8) { bytes in
+            let t = try Taxonomy.read(file("taxonomy.yaml", bytes))
+            for c in t.concepts { _ = (t.ancestors(of: c.name), t.descendants(of: c.name), t.suggestion(for: c.name + "x")) }
         }
     }
 }

@@ -80,8 +80,15 @@ final class PlantedProblemTests: XCTestCase {
         }, relabel: { s in var t = s; t.positives = ["thing"]; t.negatives = []; return t })
         let data = Fixtures.stack(fruit, pints)
         let pintPaths = Set(pints.samples.map(\.path))
-        let report = try check(HealthInput(training: data))
+        // The taxonomy describes only one of the two kinds: the split finding carries the description to hold the groups against.
+        let description = "An apple on a table among other fruit."
+        let taxonomy = Taxonomy(file: "taxonomy.yaml", sha256: "", concepts: [TaxonomyConcept(name: "thing", description: description)])
+        let report = try check(HealthInput(training: data, taxonomy: taxonomy))
         let split = try XCTUnwrap(findings(report, .splitConcept, "thing").first, "\(report.findings.map(\.message))")
+        XCTAssertEqual(split.description, description)
+        XCTAssertTrue(split.message.contains(description) && split.advice.contains("a group it does not name"), split.message)
+        XCTAssertEqual(report.concepts.first { $0.concept == "thing" }?.description, description)
+        XCTAssertEqual(report.findings.filter { $0.kind == .noData || $0.kind == .notInTaxonomy }.count, 0)
         let groups = try XCTUnwrap(split.groups)
         print("split concept: \(split.message.prefix(80))")
         XCTAssertEqual(groups.count, 2)

@@ -95,6 +95,35 @@ final class CrossValidationTests: XCTestCase {
         XCTAssertLessThanOrEqual(perFold.max()! - perFold.min()!, 2, "\(perFold)")
     }
 
+    func testGroupedFoldsKeepAGroupTogether() {
+        let (_, y) = Self.data()
+        // One group per row is the ungrouped assignment itself.
+        XCTAssertEqual(StratifiedFolds.assign(y, folds: 5, seed: 9, groups: Array(0..<y.rows)), StratifiedFolds.assign(y, folds: 5, seed: 9))
+        // Three rows per group (as crops of one photo): every group in one fold, groups dealt evenly.
+        let groups = (0..<y.rows).map { $0 / 3 }
+        let folds = StratifiedFolds.assign(y, folds: 5, seed: 9, groups: groups)
+        for g in Set(groups) {
+            XCTAssertEqual(Set(groups.indices.filter { groups[$0] == g }.map { folds[$0] }).count, 1, "group \(g)")
+        }
+        let groupsPerFold = (0..<5).map { f in Set(groups.indices.filter { folds[$0] == f }.map { groups[$0] }).count }
+        XCTAssertLessThanOrEqual(groupsPerFold.max()! - groupsPerFold.min()!, 1, "\(groupsPerFold)")
+    }
+
+    /// Scoring rows that are the training rows themselves, each its own group,
+    /// must give exactly the ordinary cross-validation: same folds, same
+    /// out-of-fold scores, so the same C, thresholds and metrics.
+    func testScoredRowsThatAreTheTrainingRowsChangeNothing() throws {
+        let (x, y) = Self.data()
+        let head = LogisticHead(cGrid: [0.01, 1], crossValidation: CrossValidationOptions(folds: 3, seed: 4))
+        let concepts = (0..<y.concepts).map { "c\($0)" }
+        let plain = try head.fit(x, y, concepts: concepts)
+        let rows = Array(0..<x.rows)
+        let scored = try head.fit(x, y, concepts: concepts, groups: rows, scored: ScoredRows(features: x, labels: y, groups: rows))
+        XCTAssertEqual(plain.crossValidation, scored.crossValidation)
+        XCTAssertEqual(plain.thresholds, scored.thresholds)
+        XCTAssertEqual(plain.weights, scored.weights)
+    }
+
     func testExclusiveCrossValidation() throws {
         let data = ReferenceData(try Fixture.json("logistic_reference")["multinomial"] as! [String: Any])
         let head = LogisticHead(mode: .exclusive, cGrid: [0.01, 1], crossValidation: CrossValidationOptions(folds: 3, seed: 2))
