@@ -57,7 +57,7 @@ let package = Package(
         ]),
 
         // Concept models: a head trained on a dataset's embeddings, evaluated, compared.
-        .target(name: "FocalConcepts", dependencies: ["FocalDatasets", "FocalTraining", "FocalBackbone", "FocalFiles"]),
+        .target(name: "FocalConcepts", dependencies: ["FocalDatasets", "FocalTraining", "FocalBackbone", "FocalFiles", "FocalImages"]),
 
         // Dataset health: quantity, learning curves, scope, composition, label issues, duplicates, shift.
         .target(name: "FocalHealth", dependencies: ["FocalConcepts", "FocalTraining", "FocalDatasets", "FocalImages", "FocalNumerics"],
@@ -99,7 +99,7 @@ let package = Package(
         .testTarget(name: "FocalFuzzTests", dependencies: ["FocalImages", "FocalDatasets", "FocalTraining", "FocalFiles", "FocalBackbone"]),
         .testTarget(name: "FocalExplainTests", dependencies: ["FocalExplain", "FocalConcepts", "FocalBackbone", "FocalImages", "FocalScenes", "FocalDatasets",
                                                                "FocalTraining"]),
-        .testTarget(name: "FocalConceptsTests", dependencies: ["FocalConcepts", "FocalDatasets", "FocalTraining", "FocalBackbone"]),
+        .testTarget(name: "FocalConceptsTests", dependencies: ["FocalConcepts", "FocalDatasets", "FocalTraining", "FocalBackbone", "FocalImages"]),
         .testTarget(name: "FocalDatasetsTests", dependencies: ["FocalDatasets", "FocalImages", "FocalFiles", "FocalBackbone"]),
         .testTarget(name: "FocalScenesTests", dependencies: ["FocalScenes", "FocalImages", "FocalBackbone", "FocalTraining"]),
         .testTarget(name: "FocalTrainingTests", dependencies: ["FocalTraining"], resources: [.copy("Fixtures")]),

@@ -37,9 +37,12 @@ public struct Verification: Codable, Sendable {
 
     /// - Parameters:
     ///   - proposal: what `revision` applied to `old` (its removal count sets the control's).
-    ///   - trainedOld: `old` already trained as `ConceptTrainer(seed: 0, concepts: [concept])` trains it.
+    ///   - trainer: how every revision is trained: as the advised model was (its
+    ///     examples, its hierarchy); default `ConceptTrainer(seed: 0, concepts: [concept])`.
+    ///   - trainedOld: `old` already trained by `trainer`.
     public static func run(old: Dataset, revision: Dataset, proposal: Proposal, pool: [Sample], test: Dataset,
-                           testPath: String, drivers: [String], featurizer: Featurizer, trainedOld: ConceptTrainer.Outcome? = nil,
+                           testPath: String, drivers: [String], featurizer: Featurizer, trainer: ConceptTrainer? = nil,
+                           trainedOld: ConceptTrainer.Outcome? = nil,
                            seeds: [UInt64] = [1, 2, 3, 4, 5], progress: ((String) -> Void)? = nil) throws -> Verification {
         let concept = proposal.concept
         var testSamples = test.samples(in: .test)
@@ -49,7 +52,7 @@ public struct Verification: Codable, Sendable {
             testData.samples[i].label(concept) == false
                 && Set(drivers).isSubset(of: Elements.known(in: testData.samples[i], except: concept))
         }
-        let trainer = ConceptTrainer(seed: 0, concepts: [concept])
+        let trainer = trainer ?? ConceptTrainer(seed: 0, concepts: [concept])
         func figures(_ model: HeadModel) -> Figures {
             let predicted = model.predict(testData.features).values.map { $0 == .positive }
             let known = testData.samples.indices.filter { testData.labels[$0, 0] != .unknown }

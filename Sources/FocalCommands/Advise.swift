@@ -98,7 +98,8 @@ struct Advise: ParsableCommand {
                 let check = Progress("verifying", total: 7)
                 advice.verification = try Verification.run(
                     old: training, revision: revision, proposal: advice.proposal, pool: poolSamples ?? [], test: test,
-                    testPath: verify, drivers: advice.drivers, featurizer: featurizer) { _ in check.advance() }
+                    testPath: verify, drivers: advice.drivers, featurizer: featurizer,
+                    trainer: Self.trainer(like: head, concept: concept, taxonomy: taxonomy)) { _ in check.advance() }
                 check.finish()
             }
             try revision.write(to: write)
@@ -106,6 +107,18 @@ struct Advise: ParsableCommand {
         }
         if json { print(try jsonText(advice)) } else { AdvicePrinter(advice: advice).print() }
         try reportOption.write(json: json) { AdvicePage.page(advice, folder: $0) }
+    }
+
+    /// A trainer that trains revisions the way `model` was trained: on the same
+    /// kind of examples, and with the same hierarchy when the taxonomy is at hand.
+    static func trainer(like model: HeadModel, concept: String, taxonomy: Taxonomy?) -> ConceptTrainer {
+        var trainer = ConceptTrainer(seed: 0, concepts: [concept])
+        trainer.examples = RegionExampleOptions(model.training.examples)
+        if model.provenance.notes["hierarchy"] == HierarchyMode.propagate.rawValue, let taxonomy {
+            trainer.taxonomy = taxonomy
+            trainer.hierarchy = .propagate
+        }
+        return trainer
     }
 
     /// The concept and its false positives: the one image given, or every false

@@ -5,7 +5,7 @@ import Foundation
 /// logs and pipes stay clean.
 final class Progress {
     let label: String
-    let total: Int
+    private(set) var total: Int
     let enabled: Bool
     private let start = Date()
     private var lastDraw = Date.distantPast
@@ -21,7 +21,9 @@ final class Progress {
         set(done + n)
     }
 
-    func set(_ count: Int) {
+    /// `total` when the work turned out larger than first counted (region examples add their crops).
+    func set(_ count: Int, total newTotal: Int? = nil) {
+        if let newTotal { total = newTotal }
         done = count
         guard enabled else { return }
         let now = Date()

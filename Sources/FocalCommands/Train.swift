@@ -65,6 +65,9 @@ struct Train: ParsableCommand {
             throw ValidationError("name a DATA set, or give --features and --labels")
         }
         if let c, c <= 0 { throw ValidationError("--c must be positive") }
+        if exclusive && exampleOptions.options != RegionExampleOptions() {
+            throw ValidationError("--examples regions|both and --background-negatives need one score per concept, not --exclusive")
+        }
         if features != nil && exampleOptions.options != RegionExampleOptions() {
             throw ValidationError("--examples, --background-negatives and --region-margin need images: they do not apply to --features")
         }
@@ -88,7 +91,7 @@ struct Train: ParsableCommand {
             }
             let featurizer = try backboneOptions.featurizer()
             let progress = Progress("embedding", total: dataset.trainingSamples.count)
-            let outcome = try trainer.train(dataset, featurizer: featurizer) { done, _ in progress.set(done) }
+            let outcome = try trainer.train(dataset, featurizer: featurizer) { done, total in progress.set(done, total: total) }
             progress.finish()
             outcome.training.skipped.forEach { warn($0.error.description) }
             skipped = outcome.training.skipped.count

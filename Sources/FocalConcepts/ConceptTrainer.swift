@@ -86,9 +86,16 @@ public struct ConceptTrainer {
             throw DatasetError(file: dataset.source, Self.nothingToTrain(samples, columns: dataset.columns))
         }
         let wholeImages = examples.kind == .images && !examples.backgroundNegatives
+        if !wholeImages {
+            // A crop or a background is not an example of exactly one class, and an
+            // unknown label masked by a box must stay unknown.
+            guard !exclusive else { throw TrainingError.invalidOption("region examples and background negatives need one score per concept, not --exclusive") }
+            guard head.negatives == .labelledOnly else { throw TrainingError.invalidOption("region examples need negatives that are labelled, not inferred") }
+        }
         let data = wholeImages
             ? try LabelledFeatures(samples: samples, concepts: concepts, featurizer: featurizer, progress: progress)
-            : try LabelledFeatures(samples: samples, concepts: concepts, examples: examples, featurizer: featurizer, progress: progress)
+            : try LabelledFeatures(samples: samples, concepts: concepts, examples: examples,
+                                   taxonomy: hierarchy == .propagate ? taxonomy : nil, featurizer: featurizer, progress: progress)
         guard data.samples.count >= 2 else {
             throw DatasetError(file: dataset.source, "only \(data.samples.count) readable training \(wholeImages ? "images" : "examples")")
         }

@@ -45,6 +45,12 @@ public struct RegionExampleOptions: Codable, Sendable, Equatable {
 
     /// Chosen by measurement on the shipped wedding, apples and pints data (README, "Region examples").
     public static let defaultMargin = 0.5
+
+    /// The options a model was trained with (whole images when it records none).
+    public init(_ record: ExampleRecord?) {
+        guard let record, let kind = ExampleKind(rawValue: record.kind) else { self.init(); return }
+        self.init(kind: kind, margin: record.margin ?? Self.defaultMargin, backgroundNegatives: record.backgroundNegatives)
+    }
 }
 
 /// One training example before embedding: a whole image or a crop of it, with
@@ -62,6 +68,10 @@ struct PlannedExample {
 struct RegionExamplePlanner {
     var options: RegionExampleOptions
     var concepts: [String]
+    /// With `--hierarchy propagate`: a box is also an example of its concept's
+    /// ancestors, and a background is also a negative of its descendants.
+    var ancestors: (String) -> [String] = { _ in [] }
+    var descendants: (String) -> [String] = { _ in [] }
 
     /// `size(i)` is sample i's upright size (nil when it cannot be read: the
     /// sample is then used whole, and embedding it reports the fault).
@@ -70,8 +80,11 @@ struct RegionExamplePlanner {
         for (i, sample) in samples.enumerated() {
             let imageLabels = LabelledFeatures.labels(of: sample, for: concepts)
             let usesBoxes = options.kind != .images || options.backgroundNegatives
-            let boxes = usesBoxes ? sample.regions.filter { sample.positives.contains($0.concept) } : []
-            guard !boxes.isEmpty, let (width, height) = size(i) else {
+            let size = usesBoxes ? size(i) : nil
+            let boxes = size.map { s in
+                sample.regions.filter { sample.positives.contains($0.concept) && $0.fits(width: s.width, height: s.height) }
+            } ?? []
+            guard !boxes.isEmpty, let (width, height) = size else {
                 if imageLabels.contains(where: { $0 != .unknown }) {
                     planned.append(PlannedExample(sample: i, source: .image, labels: imageLabels))
                 }
@@ -85,9 +98,10 @@ struct RegionExamplePlanner {
                 planned.append(PlannedExample(sample: i, source: .image, labels: wholeLabels))
             }
             let negatives = concepts.map { sample.negatives.contains($0) }
-            for box in boxes where options.kind != .images && box.fits(width: width, height: height) {
+            for box in boxes where options.kind != .images {
+                let positive = Set([box.concept] + ancestors(box.concept))
                 let labels = concepts.indices.map { c -> ConceptLabel in
-                    concepts[c] == box.concept ? .positive : negatives[c] ? .negative : .unknown
+                    positive.contains(concepts[c]) ? .positive : negatives[c] ? .negative : .unknown
                 }
                 guard labels.contains(where: { $0 != .unknown }) else { continue }
                 planned.append(PlannedExample(sample: i, source: .region(box), crop: squareCrop(box, sample.path, width, height),
@@ -96,8 +110,9 @@ struct RegionExamplePlanner {
             guard options.backgroundNegatives else { continue }
             for concept in concepts where localised.contains(concept) {
                 guard let crop = background(avoiding: boxes.filter { $0.concept == concept }, sample.path, width, height) else { continue }
+                let absent = Set([concept] + descendants(concept))
                 let labels = concepts.indices.map { c -> ConceptLabel in
-                    concepts[c] == concept || negatives[c] ? .negative : .unknown
+                    absent.contains(concepts[c]) || negatives[c] ? .negative : .unknown
                 }
                 planned.append(PlannedExample(sample: i, source: .background(concept: concept), crop: crop, labels: labels))
             }
@@ -158,8 +173,8 @@ extension LabelledFeatures {
     /// crops embedded through the store, one row per example, each row's
     /// sample carrying that example's labels and `groups` naming the photo it
     /// came from. A photo that cannot be read is skipped with all its crops.
-    public init(samples: [Sample], concepts: [String], examples options: RegionExampleOptions, featurizer: Featurizer,
-                progress: ((Int, Int) -> Void)? = nil) throws {
+    public init(samples: [Sample], concepts: [String], examples options: RegionExampleOptions, taxonomy: Taxonomy? = nil,
+                featurizer: Featurizer, progress: ((Int, Int) -> Void)? = nil) throws {
         let decoder = ImageDecoder()
         var sizes = [(width: Int, height: Int)?](repeating: nil, count: samples.count)
         sizes.withUnsafeMutableBufferPointer { out in
@@ -167,7 +182,12 @@ extension LabelledFeatures {
                 if !samples[i].regions.isEmpty { out[i] = try? decoder.size(path: samples[i].path) }
             }
         }
-        let planned = RegionExamplePlanner(options: options, concepts: concepts).plan(samples) { sizes[$0] }
+        var planner = RegionExamplePlanner(options: options, concepts: concepts)
+        if let taxonomy {
+            planner.ancestors = taxonomy.ancestors(of:)
+            planner.descendants = taxonomy.descendants(of:)
+        }
+        let planned = planner.plan(samples) { sizes[$0] }
         // Every photo whole (cross-validation scores them; see `ScoredRows`), then the crops.
         let crops = planned.compactMap(\.crop)
         let total = samples.count + crops.count

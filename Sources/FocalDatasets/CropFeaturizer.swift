@@ -17,10 +17,23 @@ public struct ImageCrop: Hashable, Sendable {
     /// The store's key for this crop of the file with content hash `hash`: the
     /// crop is a function of the file's bytes and the box, so it is cached the
     /// same way as a whole image and never computed twice.
-    func storeKey(hash: String) -> String { "\(hash)#crop@\(x),\(y),\(width),\(height)" }
+    func storeKey(hash: String) -> String { "\(hash)#crop-v2@\(x),\(y),\(width),\(height)" }
 }
 
 extension Featurizer {
+    /// The decoder for a file's crops: a large JPEG may be decoded smaller (as
+    /// for whole images), but only so far that its smallest crop keeps a
+    /// shorter side of twice the resize target, as a whole image does; so a
+    /// crop is as sharp as the same rectangle saved as its own file.
+    static func cropDecoder(_ preprocessing: Preprocessing, size: (width: Int, height: Int), smallestCrop: Int) -> ImageDecoder {
+        var decoder = preprocessing.decoder
+        guard let least = decoder.options.minimumShorterSide else { return decoder }
+        let shorter = min(size.width, size.height)
+        let needed = Int((Double(shorter) * Double(least) / Double(max(1, smallestCrop))).rounded(.up))
+        decoder.options.minimumShorterSide = max(least, min(shorter, needed))
+        return decoder
+    }
+
     /// Embeddings of crops, through the store like whole images: each crop is
     /// cut from the decoded photo (boxes scaled when a large JPEG was decoded
     /// smaller), then resized and centre-cropped as any image is. Each file is
@@ -60,9 +73,9 @@ extension Featurizer {
                 let path = group[g]
                 do {
                     let bytes = try readFileBytes(path)
-                    let decoder = preprocessing.decoder
-                    let size = try decoder.size(of: bytes)
-                    let image = try decoder.decode(bytes)
+                    let size = try preprocessing.decoder.size(of: bytes)
+                    let smallest = missing[path]!.map { min(crops[$0].width, crops[$0].height) }.min()!
+                    let image = try Self.cropDecoder(preprocessing, size: size, smallestCrop: smallest).decode(bytes)
                     let sx = Double(image.width) / Double(size.width), sy = Double(image.height) / Double(size.height)
                     let made = missing[path]!.map { i -> [Float] in
                         let c = crops[i]

@@ -53,6 +53,7 @@ public struct LogisticHead: Sendable {
     public func fit(_ x: FeatureMatrix, _ labels: LabelMatrix, concepts: [String], groups: [Int]? = nil,
                     scored: ScoredRows? = nil) throws -> HeadModel {
         if let groups, groups.count != x.rows { throw TrainingError.shapeMismatch("\(groups.count) groups for \(x.rows) rows") }
+        if scored != nil && groups == nil { throw TrainingError.shapeMismatch("scored rows need the training rows' groups") }
         guard x.rows == labels.rows else { throw TrainingError.shapeMismatch("\(x.rows) feature rows, \(labels.rows) label rows") }
         guard labels.concepts == concepts.count else {
             throw TrainingError.shapeMismatch("labels for \(labels.concepts) concepts, \(concepts.count) names")

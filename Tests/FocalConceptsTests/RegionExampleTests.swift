@@ -1,6 +1,6 @@
 import FocalBackbone
 @testable import FocalConcepts
-import FocalDatasets
+@testable import FocalDatasets
 import FocalImages
 import FocalTraining
 import Foundation
@@ -62,7 +62,25 @@ final class RegionExamplePlanTests: XCTestCase {
                        Region(concept: "veil", x: 150, y: 60, width: 80, height: 80)]     // runs off the photo
         let p = RegionExamplePlanner(options: RegionExampleOptions(kind: .regions, margin: 0.25, backgroundNegatives: true),
                                      concepts: concepts).plan([big]) { _ in (200, 100) }
-        XCTAssertEqual(p.map(\.source), [.image, .region(big.regions[0]), .background(concept: "veil")])
+        // The box off the photo is ignored: veil stays a label of the whole image, with no crop or background.
+        XCTAssertEqual(p.map(\.source), [.image, .region(big.regions[0])])
+        XCTAssertEqual(p[0].labels, [.unknown, .positive, .negative])
+    }
+
+    func testPropagationMakesABoxAnExampleOfItsAncestors() {
+        var planner = RegionExamplePlanner(options: RegionExampleOptions(kind: .regions, margin: 0.25, backgroundNegatives: true),
+                                           concepts: ["flowers", "bouquet", "veil"])
+        planner.ancestors = { $0 == "bouquet" ? ["flowers"] : [] }
+        planner.descendants = { $0 == "flowers" ? ["bouquet"] : [] }
+        var s = sample
+        s.positives = ["bouquet", "flowers"]
+        s.negatives = []
+        s.regions = [Region(concept: "bouquet", x: 10, y: 20, width: 30, height: 40), Region(concept: "flowers", x: 150, y: 10, width: 30, height: 30)]
+        let p = planner.plan([s]) { _ in (200, 100) }
+        let bouquetBox = p.first { $0.source == .region(s.regions[0]) }!
+        XCTAssertEqual(bouquetBox.labels, [.positive, .positive, .unknown])
+        let flowersBackground = p.first { $0.source == .background(concept: "flowers") }!
+        XCTAssertEqual(flowersBackground.labels, [.negative, .negative, .unknown], "no flowers, so no bouquet either")
     }
 }
 
@@ -96,6 +114,34 @@ final class CropFeaturizerTests: XCTestCase {
         let again = try featurizer.embed(crops: boxes)
         XCTAssertEqual(again.computed, 0)
         XCTAssertEqual(try again.embeddings[1].get(), try crops.embeddings[1].get())
+    }
+
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("FocalImagesTests/Fixtures").path
+
+    /// A crop of a large JPEG (decoded smaller for whole images) and of a JPEG
+    /// turned by EXIF: the same as the upright full-resolution rectangle saved
+    /// as its own file.
+    func testCropsOfLargeAndTurnedJPEGsKeepFullResolutionAndOrientation() throws {
+        let folder = NSTemporaryDirectory() + "focal-crops-jpeg-\(getpid())"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let cases = [ImageCrop(path: Self.fixtures + "/jpeg_large.jpg", x: 800, y: 600, width: 300, height: 300),
+                     ImageCrop(path: Self.fixtures + "/orient_6.jpg", x: 2, y: 5, width: 15, height: 20)]
+        let featurizer = Featurizer(backbone: try Backbone.load(), store: nil)
+        let crops = try featurizer.embed(crops: cases)
+        for (i, c) in cases.enumerated() {
+            let upright = try ImageDecoder().decode(path: c.path)  // full size, EXIF applied
+            let file = folder + "/\(i).png"
+            FileManager.default.createFile(atPath: file, contents: Data(try ImageEncoder.png(
+                upright.cropped(x: c.x, y: c.y, width: c.width, height: c.height))))
+            XCTAssertEqual(try crops.embeddings[i].get(), try featurizer.embed(paths: [file]).embeddings[0].get(), c.path)
+        }
+        // 2000×1500 with a 300-px crop: 1500 · 512 / 300 = 2560, so the full 1500; a 1200-px crop needs 640.
+        let preprocessing = Preprocessing()
+        XCTAssertEqual(Featurizer.cropDecoder(preprocessing, size: (2000, 1500), smallestCrop: 300).options.minimumShorterSide, 1500)
+        XCTAssertEqual(Featurizer.cropDecoder(preprocessing, size: (2000, 1500), smallestCrop: 1200).options.minimumShorterSide, 640)
+        XCTAssertNil(Featurizer.cropDecoder(Preprocessing(exact: true), size: (2000, 1500), smallestCrop: 300).options.minimumShorterSide)
     }
 
     func testAnUnreadableFileFailsItsCropsOnly() throws {
