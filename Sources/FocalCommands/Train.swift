@@ -100,7 +100,12 @@ struct Train: ParsableCommand {
     }
 
     func trainOnOwnFeatures(features: String, labels: String, trainer: ConceptTrainer) throws -> HeadModel {
-        let matrix = try NumPyMatrix(path: features)
+        // The values' only reference ends up in `matrix`, which `fit` consumes
+        // and standardises in place: one copy of a 512 MB matrix, not two.
+        let matrix: FeatureMatrix = try {
+            let file = try NumPyMatrix(path: features)
+            return FeatureMatrix(rows: file.rows, columns: file.columns, values: file.values)
+        }()
         let table = try Dataset.open(labels, checkImages: false)
         guard table.samples.count == matrix.rows else {
             throw ValidationError("\(labels): \(table.samples.count) label rows for \(matrix.rows) feature rows")
@@ -112,8 +117,8 @@ struct Train: ParsableCommand {
         let labelValues = table.samples.flatMap { s in names.map { s.label($0).map { $0 ? ConceptLabel.positive : .negative } ?? .unknown } }
         var model: HeadModel
         do {
-            model = try trainer.head.fit(FeatureMatrix(rows: matrix.rows, columns: matrix.columns, values: matrix.values),
-                                         LabelMatrix(rows: matrix.rows, concepts: names.count, values: labelValues),
+            let rows = matrix.rows
+            model = try trainer.head.fit(consume matrix, LabelMatrix(rows: rows, concepts: names.count, values: labelValues),
                                          concepts: names)
         } catch let error as TrainingError {
             guard case .nonFinite = error else { throw error }
