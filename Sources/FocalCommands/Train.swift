@@ -49,6 +49,10 @@ struct Train: ParsableCommand {
     @Flag(help: "Print the model summary as JSON.")
     var json = false
 
+    @Option(help: ArgumentHelp("When the solver stops: 'statistical' (the objective has settled within a hundredth of its standard error over the samples) or 'tolerances' (fixed tight tolerances, as before; slower).",
+                               valueName: "rule"))
+    var stopping: String = "statistical"
+
     @OptionGroup var backboneOptions: BackboneOptions
 
     func validate() throws {
@@ -59,11 +63,15 @@ struct Train: ParsableCommand {
         }
         if let c, c <= 0 { throw ValidationError("--c must be positive") }
         guard folds >= 2 else { throw ValidationError("--folds must be at least 2") }
+        guard ["statistical", "tolerances"].contains(stopping) else {
+            throw ValidationError("--stopping is 'statistical' or 'tolerances', not '\(stopping)'")
+        }
     }
 
     func run() throws {
         let trainer = ConceptTrainer(c: c, seed: seed, exclusive: exclusive, folds: folds,
-                                     concepts: concepts.isEmpty ? nil : concepts)
+                                     concepts: concepts.isEmpty ? nil : concepts,
+                                     stopping: stopping == "tolerances" ? .tolerances : .statisticalNoise)
         var model: HeadModel
         var skipped = 0
         if let features, let labels {

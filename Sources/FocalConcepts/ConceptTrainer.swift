@@ -11,9 +11,17 @@ public struct ConceptTrainer {
     /// Only these concepts (default: every concept with positives in training).
     public var concepts: [String]?
 
-    public init(c: Double? = nil, seed: UInt64 = 0, exclusive: Bool = false, folds: Int = 5, concepts: [String]? = nil) {
+    /// `stopping`: `.statisticalNoise` (the default, see `SolverOptions`) or
+    /// `.tolerances`, the fixed tolerances Focal used before (1e-6 and 1e-10 for
+    /// the model, scikit-learn's 1e-4 with 1e-6 for the folds).
+    public init(c: Double? = nil, seed: UInt64 = 0, exclusive: Bool = false, folds: Int = 5, concepts: [String]? = nil,
+                stopping: StoppingRule = .statisticalNoise) {
+        let tolerances = stopping == .tolerances
         head = LogisticHead(mode: exclusive ? .exclusive : .multiLabel, c: c,
-                            crossValidation: CrossValidationOptions(folds: folds, seed: seed))
+                            solver: tolerances ? .tolerances() : SolverOptions(),
+                            crossValidation: CrossValidationOptions(
+                                folds: folds, seed: seed,
+                                solver: tolerances ? .tolerances(gradient: 1e-4, objective: 1e-6) : SolverOptions()))
         self.concepts = concepts
     }
 

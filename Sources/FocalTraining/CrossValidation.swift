@@ -80,7 +80,8 @@ public struct CrossValidationReport: Codable, Sendable, Equatable {
 /// view of the whole data (`FoldView`): no copy of the matrix per fold. Every
 /// fold's fit at a C starts from the whole data's fit at that C (which the
 /// caller has made first, and which is most of the way to the fold's optimum:
-/// the fold shares 80% of its rows), and scores its held-out rows. C is
+/// the fold shares 80% of its rows), weights and L-BFGS memory both, and
+/// scores its held-out rows. C is
 /// the grid value with the best mean criterion over folds (ties: the smaller,
 /// more regularised C). Thresholds and the reported metrics use the pooled
 /// out-of-fold probabilities at the chosen C.
@@ -128,7 +129,7 @@ struct CrossValidation {
                 let cs = [Double](repeating: c, count: exclusive ? 1 : k)
                 let fit = try head.solve(xs, view.labels, concepts: concepts, c: cs,
                                          start: (path[g].weights, path[g].intercepts), preconditioner: preconditioner,
-                                         penalty: view.penalty, keepLogits: true)
+                                         penalty: view.penalty, keepLogits: true, curvature: path[g].curvature)
                 var logits = [Double](repeating: 0, count: test.count * k)
                 for (t, i) in test.enumerated() { for c in 0..<k { logits[t * k + c] = fit.logits[c * n + i] } }
                 let p = HeadModel.probabilities(logits: logits, mode: head.mode, concepts: k)

@@ -125,11 +125,11 @@ public struct LogisticHead: Sendable {
     /// The solver on standardised features with C per problem (K for
     /// multi-label, one for exclusive); `start` warm-starts a path over C, and
     /// a `preconditioner` made once for these features saves its cost per C.
-    /// `penalty` and `keepLogits` serve cross-validation's folds (`FoldView`).
+    /// `penalty`, `keepLogits` and `curvature` serve cross-validation's folds (`FoldView`).
     func solve(_ xs: FeatureMatrix, _ labels: LabelMatrix, concepts: [String], c: [Double],
                start: (weights: [Double], intercepts: [Double])? = nil,
                preconditioner: Preconditioner? = nil, penalty: [Double]? = nil,
-               keepLogits: Bool = false) throws -> LogisticSolver.Result {
+               keepLogits: Bool = false, curvature: LogisticSolver.Curvature? = nil) throws -> LogisticSolver.Result {
         var problem: LogisticProblem
         switch mode {
         case .multiLabel:
@@ -141,6 +141,7 @@ public struct LogisticHead: Sendable {
         var solverRun = LogisticSolver(problem: problem, options: solver)
         solverRun.workers = workers
         solverRun.keepLogits = keepLogits
+        solverRun.startCurvature = curvature
         solverRun.sharedPreconditioner = preconditioner
         var result = solverRun.solve(start: start)
         if mode == .exclusive {

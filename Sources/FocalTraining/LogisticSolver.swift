@@ -27,6 +27,15 @@ struct LogisticSolver {
 
     /// Return the final logits of every row (`Result.logits`).
     var keepLogits = false
+    /// Curvature to start from (another fit's `Result.curvature`, on the same
+    /// features): its L-BFGS memory, rescaled to this problem's C·Σs and penalty.
+    var startCurvature: Curvature?
+
+    struct Curvature {
+        var memories: [LBFGSMemory]
+        /// C·Σs per problem of the fit the memories come from.
+        var scales: [Double]
+    }
 
     struct Result {
         /// K×D on standardised features.
@@ -35,6 +44,7 @@ struct LogisticSolver {
         var outcomes: [SolverOutcome]
         /// K×N, concept-major, when `keepLogits`; else empty.
         var logits: [Double] = []
+        var curvature: Curvature? = nil
     }
 
     /// The preconditioner's factor for each problem (nil: none).
@@ -83,7 +93,11 @@ struct LogisticSolver {
         let scales = (0..<pCount).map { problem.c[$0] * problem.weightSum(of: $0) }
         let shared = options.preconditioned ? sharedPreconditioner ?? Preconditioner(standardized: problem.x) : nil
         let factors = factors(from: shared)
-        var memories = (0..<pCount).map { _ in LBFGSMemory(capacity: options.memory) }
+        var memories = (0..<pCount).map { p -> LBFGSMemory in
+            guard let start = startCurvature, start.memories.count == pCount else { return LBFGSMemory(capacity: options.memory) }
+            return start.memories[p].transferred(dataScale: scales[p] / start.scales[p], penalty: problem.penalty,
+                                                 features: problem.features)
+        }
         var outcomes = [SolverOutcome](repeating: SolverOutcome(iterations: 0, converged: false, objective: 0, scaledGradient: 0),
                                        count: pCount)
         var active = Array(0..<pCount)
@@ -202,6 +216,7 @@ struct LogisticSolver {
             }
         }
         return Result(weights: state.weights, intercepts: state.intercepts, outcomes: outcomes,
-                      logits: keepLogits ? state.currentLogits() : [])
+                      logits: keepLogits ? state.currentLogits() : [],
+                      curvature: Curvature(memories: memories, scales: scales))
     }
 }
