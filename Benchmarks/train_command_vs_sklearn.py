@@ -11,7 +11,8 @@ positives and negatives, concept names separated by '|'), and times, alternately
   * Focal: the command `focal train --features X.npy --labels labels.csv --c 1 --out M
     --json`, end to end (process start, reading the .npy and CSV, standardising,
     5-fold out-of-fold thresholds, final fit, writing the model). Its peak RSS is
-    the child's ru_maxrss (os.wait4);
+    what `/usr/bin/time -f %M` reports (the command's own: a child forked straight
+    from this Python process would be charged the parent's pages too);
   * scikit-learn, the same work: np.load of the same X.npy and the labels CSV read;
     stratified 5-fold (one assignment for all concepts, stratified like Focal's:
     each row by the rarest concept it is positive for); per fold a StandardScaler
@@ -147,21 +148,19 @@ def ap_interval_widths(y, scores, resamples=200, seed=0):
 def focal_train(binary, features, label_file, c, workdir, extra=()):
     """The command, end to end: seconds, peak RSS (MB) and the model file."""
     out = os.path.join(workdir, "model.focal")
-    cmd = [binary, "train", "--features", features, "--labels", label_file, "--c", repr(c), "--out", out, "--json",
-           *extra]
+    rss_file = os.path.join(workdir, "rss.txt")
+    cmd = ["/usr/bin/time", "-f", "%M", "-o", rss_file,
+           binary, "train", "--features", features, "--labels", label_file, "--c", repr(c), "--out", out, "--json", *extra]
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
+    proc = subprocess.run(cmd, capture_output=True)
     seconds = time.perf_counter() - t0
-    stdout, stderr = proc.stdout.read(), proc.stderr.read()
-    proc.stdout.close()
-    proc.stderr.close()
-    code = os.waitstatus_to_exitcode(status)
-    if code != 0:
-        sys.exit(f"focal train failed ({code}): {stderr.decode()[-2000:]}")
+    if proc.returncode != 0:
+        sys.exit(f"focal train failed ({proc.returncode}): {proc.stderr.decode()[-2000:]}")
+    with open(rss_file) as f:
+        rss_kb = int(f.read().split()[-1])
     with open(out) as f:
         model = json.load(f)
-    return seconds, usage.ru_maxrss / 1024, model, json.loads(stdout)
+    return seconds, rss_kb / 1024, model, json.loads(proc.stdout)
 
 
 def run(binary, n, d, k, c, repeat, workdir):
@@ -229,6 +228,8 @@ def main():
     args = parser.parse_args()
     if not os.path.exists(args.binary):
         sys.exit(f"{args.binary} missing: swift build -c release --product focal")
+    if not os.path.exists("/usr/bin/time"):
+        sys.exit("/usr/bin/time missing (it measures focal's peak RSS): apt-get install time")
     configs = [(2000, 256, 4), (5000, 256, 2)] if args.quick else [tuple(int(v) for v in size.split("x"))
                                                                    for size in args.sizes.split(",")]
     results = []
