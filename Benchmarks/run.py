@@ -52,7 +52,14 @@ medians are reported):
   f. Training: Benchmarks/training_vs_sklearn.py (Focal's logistic head vs scikit-learn
      lbfgs; full sizes, several minutes on a busy host, or its --quick under --quick or
      --training-quick), its output echoed, its JSON parsed, and its "speed-up:" lines
-     copied verbatim into the summary. "skipped" if the script is absent.
+     copied verbatim into the summary. "skipped" if the script is absent. Then
+     Benchmarks/train_command_vs_sklearn.py: the whole `focal train --features --labels
+     --c 1` command against the same work done the scikit-learn way (standardise,
+     balanced one-vs-rest lbfgs at its default tol, 5-fold out-of-fold thresholds,
+     final fit) on 10k x 1280 x 10 and 100k x 1280 x 2 (its --quick likewise), with
+     Focal's peak RSS and a check that the out-of-fold APs equal those of
+     `--stopping tolerances` to within half a bootstrap interval; its ratios go
+     into the summary too.
 
 Each round also prints the CPU the rest of the host used meanwhile (other processes
 and hypervisor steal, as a share of all CPUs, from /proc/stat minus this process and
@@ -636,6 +643,39 @@ def bench_training(args, benchmark_bin, results):
     results["training"] = out
     log(f"training: {len(out['speed_up_lines'])} comparisons in {out['wall_seconds']:.0f} s "
         f"(other load on host {out['host_busy_other']:.0%})")
+    bench_training_command(args, os.path.join(os.path.dirname(benchmark_bin), "focal"), results)
+
+
+def bench_training_command(args, focal_bin, results):
+    """The whole `focal train --features --labels --c 1` against scikit-learn doing the same work."""
+    script = os.path.join(HERE, "train_command_vs_sklearn.py")
+    log("== f. training: focal train vs the same work in scikit-learn (Benchmarks/train_command_vs_sklearn.py) ==")
+    if not os.path.exists(script) or not os.path.exists(focal_bin):
+        log("skipped")
+        results["training_command"] = {"skipped": f"{script} or {focal_bin} not found"}
+        return
+    cmd = [sys.executable, script, "--binary", focal_bin] + (["--quick"] if args.training_quick else [])
+    load = HostLoad()
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines = []
+    for line in proc.stdout:
+        lines.append(line.rstrip("\n"))
+        if not any(previous.startswith("[") for previous in lines):
+            log("  | " + lines[-1])
+    code = proc.wait()
+    out = {"command": " ".join(cmd[1:]), "exit_code": code, "wall_seconds": time.perf_counter() - t0,
+           "host_busy_other": load.foreign(),
+           "speed_up_lines": [line.strip() for line in lines if line.strip().startswith("speed-up:")]}
+    starts = [i for i, line in enumerate(lines) if line.startswith("[")]
+    try:
+        out["rows"] = json.loads("\n".join(lines[starts[-1]:]))
+    except (IndexError, ValueError):
+        out["rows"] = None
+        log("warning: no JSON found in the script's output")
+    results["training_command"] = out
+    log(f"training command: {len(out['speed_up_lines'])} comparisons in {out['wall_seconds']:.0f} s "
+        f"(other load on host {out['host_busy_other']:.0%})")
 
 
 # ---------------------------------------------------------------- summary
@@ -675,6 +715,9 @@ def summary_rows(results):
     tr = results.get("training")
     if tr:
         rows += training_rows(tr)
+    tc = results.get("training_command")
+    if tc:
+        rows += training_command_rows(tc)
     return rows
 
 
@@ -724,6 +767,18 @@ def training_rows(tr):
         rows.append((f"training N={r['n']} D={r['d']} K={r['k']}, sklearn {r['sklearn_dtype']} (s)",
                      f"{r['sklearn_seconds']:.2f}", f"{r['focal_seconds']:.2f}", line))
     return rows
+
+
+def training_command_rows(tc):
+    if "skipped" in tc:
+        return [("focal train vs sklearn same work", "-", "skipped", "")]
+    if not tc.get("rows"):
+        return [("focal train vs sklearn same work", "-", f"failed (exit {tc['exit_code']})", "")]
+    return [(f"focal train --c 1, N={r['n']} D={r['d']} K={r['k']} (s)", f"{r['sklearn_seconds']:.2f}",
+             f"{r['focal_seconds']:.2f}, peak RSS {r['focal_peak_rss_mb']:.0f} MB",
+             f"sklearn/Focal {r['ratio']:.1f}x; OOF AP vs --stopping tolerances: max |diff| "
+             f"{max(r['ap_moved_by_rule']):.4f} ({'within' if r['ap_within_half_interval'] else 'NOT within'} "
+             f"half a 95% bootstrap interval)") for r in tc["rows"]]
 
 
 def print_summary(results):

@@ -37,7 +37,10 @@ public struct ElementScorer {
         }
         guard !names.isEmpty, samples.count >= 2 else { return nil }
         let data = training.relabelled(for: names)
-        let head = LogisticHead(crossValidation: CrossValidationOptions(folds: 3, seed: seed))
+        // Fixed tolerances, like `ConceptTrainer`'s default: the advice reads the weights, not only the metrics.
+        let head = LogisticHead(solver: .tolerances(),
+                                crossValidation: CrossValidationOptions(folds: 3, seed: seed,
+                                                                        solver: .tolerances(gradient: 1e-4, objective: 1e-6)))
         return ElementScorer(model: try head.fit(data.features, data.labels, concepts: names))
     }
 

@@ -56,6 +56,10 @@ struct Train: ParsableCommand {
     @Option(help: "none: labels as written; propagate: a positive of a concept also counts for its taxonomy ancestors, a negative for its descendants.")
     var hierarchy: HierarchyMode = .none
 
+    @Option(help: ArgumentHelp("When the solver stops: 'statistical' (the objective has settled within a hundredth of its standard error over the samples) or 'tolerances' (fixed tight tolerances, as before; slower).",
+                               valueName: "rule"))
+    var stopping: String = "statistical"
+
     @OptionGroup var backboneOptions: BackboneOptions
 
     func validate() throws {
@@ -72,11 +76,15 @@ struct Train: ParsableCommand {
             throw ValidationError("--examples, --background-negatives and --region-margin need images: they do not apply to --features")
         }
         guard folds >= 2 else { throw ValidationError("--folds must be at least 2") }
+        guard ["statistical", "tolerances"].contains(stopping) else {
+            throw ValidationError("--stopping is 'statistical' or 'tolerances', not '\(stopping)'")
+        }
     }
 
     func run() throws {
         var trainer = ConceptTrainer(c: c, seed: seed, exclusive: exclusive, folds: folds,
-                                     concepts: concepts.isEmpty ? nil : concepts)
+                                     concepts: concepts.isEmpty ? nil : concepts,
+                                     stopping: stopping == "tolerances" ? .tolerances : .statisticalNoise)
         trainer.examples = exampleOptions.options
         try useTaxonomy(in: &trainer)
         var model: HeadModel
@@ -119,7 +127,12 @@ struct Train: ParsableCommand {
     }
 
     func trainOnOwnFeatures(features: String, labels: String, trainer: ConceptTrainer) throws -> HeadModel {
-        let matrix = try NumPyMatrix(path: features)
+        // The values' only reference ends up in `matrix`, which `fit` consumes
+        // and standardises in place: one copy of a 512 MB matrix, not two.
+        let matrix: FeatureMatrix = try {
+            let file = try NumPyMatrix(path: features)
+            return FeatureMatrix(rows: file.rows, columns: file.columns, values: file.values)
+        }()
         let table = try Dataset.open(labels, checkImages: false)
         guard table.samples.count == matrix.rows else {
             throw ValidationError("\(labels): \(table.samples.count) label rows for \(matrix.rows) feature rows")
@@ -132,8 +145,8 @@ struct Train: ParsableCommand {
         let labelValues = rows.flatMap { s in names.map { s.label($0).map { $0 ? ConceptLabel.positive : .negative } ?? .unknown } }
         var model: HeadModel
         do {
-            model = try trainer.head.fit(FeatureMatrix(rows: matrix.rows, columns: matrix.columns, values: matrix.values),
-                                         LabelMatrix(rows: matrix.rows, concepts: names.count, values: labelValues),
+            let rows = matrix.rows
+            model = try trainer.head.fit(consume matrix, LabelMatrix(rows: rows, concepts: names.count, values: labelValues),
                                          concepts: names)
         } catch let error as TrainingError {
             guard case .nonFinite = error else { throw error }

@@ -17,9 +17,21 @@ public struct ConceptTrainer {
     public var taxonomy: Taxonomy?
     public var hierarchy: HierarchyMode = .none
 
-    public init(c: Double? = nil, seed: UInt64 = 0, exclusive: Bool = false, folds: Int = 5, concepts: [String]? = nil) {
+    /// `stopping`: `.tolerances` (the default here), the fixed tolerances (1e-6
+    /// and 1e-10 for the model, scikit-learn's 1e-4 with 1e-6 for the folds), or
+    /// `.statisticalNoise` (see `SolverOptions`), which `focal train` uses. The
+    /// library keeps the optimum itself by default because its callers read more
+    /// than metrics off the weights: influence functions (advice and its
+    /// verification) are derived at the exact optimum, and their rankings move
+    /// with weights the metrics cannot tell apart.
+    public init(c: Double? = nil, seed: UInt64 = 0, exclusive: Bool = false, folds: Int = 5, concepts: [String]? = nil,
+                stopping: StoppingRule = .tolerances) {
+        let tolerances = stopping == .tolerances
         head = LogisticHead(mode: exclusive ? .exclusive : .multiLabel, c: c,
-                            crossValidation: CrossValidationOptions(folds: folds, seed: seed))
+                            solver: tolerances ? .tolerances() : SolverOptions(),
+                            crossValidation: CrossValidationOptions(
+                                folds: folds, seed: seed,
+                                solver: tolerances ? .tolerances(gradient: 1e-4, objective: 1e-6) : SolverOptions()))
         self.concepts = concepts
     }
 

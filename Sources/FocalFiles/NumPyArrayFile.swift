@@ -43,28 +43,54 @@ public struct NumPyMatrix: Sendable {
     public let columns: Int
     public let values: [Float]
 
+    /// Reads the header, then the body straight into the matrix's storage:
+    /// no copy of the file in memory besides the values themselves (a
+    /// 100,000×1280 matrix is 512 MB; training holds it once).
     public init(path: String) throws {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw FileError(path: path, reason: "cannot read the file")
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw FileError(path: path, reason: "cannot read the file") }
+        defer { close(fd) }
+        var status = stat()
+        guard fstat(fd, &status) == 0 else { throw FileError(path: path, reason: "cannot read the file") }
+        let fileSize = Int(status.st_size)
+        /// Up to `count` bytes from the current offset (fewer only at the end of the file).
+        func readBytes(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+            var done = 0
+            while done < buffer.count {
+                let got = read(fd, buffer.baseAddress! + done, buffer.count - done)
+                if got < 0 { if errno == EINTR { continue }; throw FileError(path: path, reason: "cannot read the file") }
+                if got == 0 { break }
+                done += got
+            }
+            return done
         }
-        let bytes = [UInt8](data)
-        guard bytes.count >= 10, bytes[0] == 0x93, Array(bytes[1..<6]) == Array("NUMPY".utf8) else {
+        var prefix = [UInt8](repeating: 0, count: min(12, fileSize))
+        let prefixRead = try prefix.withUnsafeMutableBytes { try readBytes(into: $0) }
+        prefix = Array(prefix[..<prefixRead])
+        guard prefix.count >= 10, prefix[0] == 0x93, Array(prefix[1..<6]) == Array("NUMPY".utf8) else {
             throw FileError(path: path, reason: "not a .npy file")
         }
-        let major = bytes[6]
-        guard major == 1 || bytes.count >= 12 else { throw FileError(path: path, reason: "truncated .npy header") }
-        let headerLength = major == 1 ? Int(bytes[8]) | Int(bytes[9]) << 8
-            : Int(bytes[8]) | Int(bytes[9]) << 8 | Int(bytes[10]) << 16 | Int(bytes[11]) << 24
+        let major = prefix[6]
+        guard major == 1 || prefix.count >= 12 else { throw FileError(path: path, reason: "truncated .npy header") }
+        let headerLength = major == 1 ? Int(prefix[8]) | Int(prefix[9]) << 8
+            : Int(prefix[8]) | Int(prefix[9]) << 8 | Int(prefix[10]) << 16 | Int(prefix[11]) << 24
         let start = major == 1 ? 10 : 12
-        guard start + headerLength <= bytes.count,
-              let header = String(bytes: bytes[start..<(start + headerLength)], encoding: .ascii) else {
+        guard start + headerLength <= fileSize else { throw FileError(path: path, reason: "truncated .npy header") }
+        var headerBytes = Array(prefix[start...])
+        if headerBytes.count < headerLength {
+            var rest = [UInt8](repeating: 0, count: headerLength - headerBytes.count)
+            let got = try rest.withUnsafeMutableBytes { try readBytes(into: $0) }
+            headerBytes += rest[..<got]
+        }
+        guard headerBytes.count >= headerLength,
+              let header = String(bytes: headerBytes[..<headerLength], encoding: .ascii) else {
             throw FileError(path: path, reason: "truncated .npy header")
         }
         guard header.contains("'<f4'"), header.contains("'fortran_order': False"),
-              let open = header.range(of: "'shape': ("), let close = header[open.upperBound...].firstIndex(of: ")") else {
+              let shapeStart = header.range(of: "'shape': ("), let shapeEnd = header[shapeStart.upperBound...].firstIndex(of: ")") else {
             throw FileError(path: path, reason: "only float32 C-order matrices are supported")
         }
-        let dims = header[open.upperBound..<close].split(separator: ",").compactMap {
+        let dims = header[shapeStart.upperBound..<shapeEnd].split(separator: ",").compactMap {
             Int($0.trimmingCharacters(in: .whitespaces))
         }
         guard dims.count == 2 else { throw FileError(path: path, reason: "not a 2-d matrix") }
@@ -74,13 +100,21 @@ public struct NumPyMatrix: Sendable {
             throw FileError(path: path, reason: "shape (\(rows), \(columns)) is not a matrix this file can hold")
         }
         let body = start + headerLength
-        guard bytes.count - body == cells * 4 else {
-            throw FileError(path: path, reason: "holds \(bytes.count - body) data bytes, shape needs \(cells * 4)")
+        guard fileSize - body == cells * 4 else {
+            throw FileError(path: path, reason: "holds \(fileSize - body) data bytes, shape needs \(cells * 4)")
         }
+        // The bytes after the header, where the prefix read may already have reached.
+        let early = prefix.count > start + headerLength ? Array(prefix[(start + headerLength)...]) : []
         self.rows = rows
         self.columns = columns
-        values = bytes[body...].withUnsafeBytes { raw in
-            (0..<(rows * columns)).map { raw.loadUnaligned(fromByteOffset: $0 * 4, as: Float.self) }
+        values = try [Float](unsafeUninitializedCapacity: cells) { buffer, count in
+            let raw = UnsafeMutableRawBufferPointer(buffer)
+            let carried = min(early.count, raw.count)
+            early.withUnsafeBytes { raw.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[..<carried])) }
+            let wanted = raw.count - carried
+            let got = wanted == 0 ? 0 : try readBytes(into: UnsafeMutableRawBufferPointer(rebasing: raw[(raw.count - wanted)...]))
+            guard got == wanted else { throw FileError(path: path, reason: "cannot read the file") }
+            count = cells
         }
     }
 

@@ -60,7 +60,8 @@ public struct OutOfFold: Sendable {
                 return positives >= 2 && negatives >= 2
             }
             guard !fitted.isEmpty else { continue }
-            let head = LogisticHead(c: c, solver: SolverOptions(gradientTolerance: 1e-4, objectiveTolerance: 1e-6, preconditioned: false),
+            let head = LogisticHead(c: c, solver: SolverOptions(gradientTolerance: 1e-4, objectiveTolerance: 1e-6, preconditioned: false,
+                                                                       stopping: .tolerances),
                                     crossValidation: nil)
             let model = try head.fit(x.rows(train), trainLabels.columns(fitted),
                                      concepts: fitted.map { "concept \($0)" })

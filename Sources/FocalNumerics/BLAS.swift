@@ -57,4 +57,12 @@ public enum BLAS {
         }
         return Int(info)
     }
+
+    /// Solves L·X = B (or Lᵀ·X = B) in place for lower-triangular L (n×n,
+    /// column-major, as LAPACK's Cholesky leaves it) and B n×columns, column-major (dtrsm).
+    public static func solveLowerTriangular(_ l: UnsafePointer<Double>, n: Int, _ b: UnsafeMutablePointer<Double>,
+                                            columns: Int, transposed: Bool) {
+        cblas_dtrsm(CblasColMajor, CblasLeft, CblasLower, transposed ? CblasTrans : CblasNoTrans, CblasNonUnit,
+                    Int32(n), Int32(columns), 1, l, Int32(n), b, Int32(n))
+    }
 }

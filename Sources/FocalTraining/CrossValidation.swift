@@ -17,14 +17,13 @@ public struct CrossValidationOptions: Codable, Sendable, Equatable {
     /// independent problems), or one C that is best on average. Exclusive models
     /// always share one C.
     public var perConcept: Bool
-    /// For the fits on folds. Looser than the final fit's by default (like
-    /// scikit-learn's default tol of 1e-4): held-out rankings and log losses do
-    /// not move at the sixth digit of the weights, and the large-C end of the
-    /// grid, nearly separable, is where tight tolerances cost the most.
+    /// For the fits on folds. By default the statistical stopping rule, like
+    /// the final fit's: held-out rankings and log losses cannot resolve the
+    /// objective more finely than its noise either.
     public var solver: SolverOptions
 
     public init(folds: Int = 5, seed: UInt64 = 0, criterion: SelectionCriterion = .averagePrecision, perConcept: Bool = true,
-                solver: SolverOptions = SolverOptions(gradientTolerance: 1e-4, objectiveTolerance: 1e-6)) {
+                solver: SolverOptions = SolverOptions()) {
         self.folds = folds
         self.seed = seed
         self.criterion = criterion
@@ -93,13 +92,16 @@ public struct ScoredRows: Sendable {
 
 /// Stratified k-fold cross-validation of a `LogisticHead` over a grid of C.
 ///
-/// Each fold standardises its own training rows (nothing about held-out rows
-/// leaks into training), fits every C from small to large (each fit
-/// warm-started from the previous one), and scores its held-out rows. C is
+/// Each fold is fitted as if on its own training rows standardised by
+/// themselves (nothing about held-out rows leaks into training), but as a
+/// view of the whole data (`FoldView`): no copy of the matrix per fold. Every
+/// fold's fit at a C starts from the whole data's fit at that C (which the
+/// caller has made first, and which is most of the way to the fold's optimum:
+/// the fold shares 80% of its rows), weights and L-BFGS memory both, and
+/// scores its held-out rows. C is
 /// the grid value with the best mean criterion over folds (ties: the smaller,
 /// more regularised C). Thresholds and the reported metrics use the pooled
-/// out-of-fold probabilities at the chosen C. With `scored` rows (multi-label
-/// only), those are what each fold scores, criterion and thresholds included.
+/// out-of-fold probabilities at the chosen C.
 struct CrossValidation {
     let head: LogisticHead
     let options: CrossValidationOptions
@@ -110,55 +112,70 @@ struct CrossValidation {
         var report: CrossValidationReport
     }
 
-    func run(_ x: FeatureMatrix, _ trainingLabels: LabelMatrix, concepts: [String], grid: [Double], groups: [Int]? = nil,
-             scored: ScoredRows? = nil) throws -> Result {
-        var head = self.head
-        head.solver = options.solver
-        let labels = trainingLabels
-        let k = labels.concepts, folds = options.folds
-        let exclusive = head.mode == .exclusive
-        let scored = exclusive ? nil : scored
+    /// Refuses labels that some fold would leave without a positive or negative.
+    func check(_ labels: LabelMatrix, concepts: [String]) throws {
+        let folds = options.folds
         guard folds >= 2 else { throw TrainingError.invalidOption("cross-validation needs at least 2 folds") }
         let (positives, negatives) = head.classCounts(labels)
-        for c in 0..<k where positives[c] < folds || negatives[c] < folds {
+        for c in 0..<labels.concepts where positives[c] < folds || negatives[c] < folds {
             throw TrainingError.tooFewExamples(concept: concepts[c], positives: positives[c], negatives: negatives[c], needed: folds)
         }
-        let classes = exclusive ? try (0..<x.rows).map { try labels.exclusiveClass(row: $0) } : []
-        let fold = StratifiedFolds.assign(labels, folds: folds, seed: options.seed, groups: groups)
+    }
+
+    /// `xs`: the whole data standardised by `standardization`; `path[g]`: the
+    /// whole data's fit at `grid[g]`.
+    /// `groups` keeps rows of one group in one fold; `scored` rows (multi-label
+    /// only), when given, are what each fold scores, criterion and thresholds included.
+    func run(_ xs: FeatureMatrix, standardization: Standardization, _ trainingLabels: LabelMatrix, concepts: [String],
+             grid: [Double], path: [LogisticSolver.Result], preconditioner: Preconditioner?,
+             groups: [Int]? = nil, scored: ScoredRows? = nil) throws -> Result {
+        var head = self.head
+        head.solver = options.solver
+        let rows = xs.rows, k = trainingLabels.concepts, folds = options.folds
+        let exclusive = head.mode == .exclusive
+        try check(trainingLabels, concepts: concepts)
+        let (positives, negatives) = head.classCounts(trainingLabels)
+        let fold = StratifiedFolds.assign(trainingLabels, folds: folds, seed: options.seed, groups: groups)
+        let views = FoldView.all(standardized: xs, standardization: standardization, labels: trainingLabels, fold: fold, folds: folds)
         let columns = exclusive ? 1 : k
-        // The rows each fold scores: the training rows, or the scored rows by their group's fold.
-        var scoredFold = fold
+        // What each fold scores: its held-out training rows, or the scored rows
+        // of its groups (standardised as the whole data is: the fold's weights
+        // apply to xs units, see `FoldView`).
+        let scored = exclusive ? nil : scored
+        var scoredFold: [Int] = []
         if let scored {
             var foldOfGroup: [Int: Int] = [:]
             if let groups { for (i, g) in groups.enumerated() { foldOfGroup[g] = fold[i] } }
             scoredFold = scored.groups.map { foldOfGroup[$0] ?? (($0 % folds) + folds) % folds }
         }
-        let scoredX = scored?.features ?? x, scoredLabels = scored?.labels ?? labels
-        let n = scoredX.rows
+        let scoredXs = scored.map { standardization.transform($0.features) }
+        let labels = scored?.labels ?? trainingLabels
+        let n = scored?.features.rows ?? rows
+        let classes = exclusive ? try (0..<n).map { try labels.exclusiveClass(row: $0) } : []
 
         var outOfFold = [[Double]](repeating: [Double](repeating: .nan, count: n * k), count: grid.count)
         // criterion[g][column][fold]
         var perFold = [[[Double]]](repeating: [[Double]](repeating: [], count: columns), count: grid.count)
-        for f in 0..<folds {
-            let train = (0..<x.rows).filter { fold[$0] != f }, test = (0..<n).filter { scoredFold[$0] == f }
-            let xTrain = x.rows(train)
-            let standardization = Standardization(fitting: xTrain)
-            let xsTrain = standardization.transform(xTrain), xsTest = standardization.transform(scoredX.rows(test))
-            let labelsTrain = labels.rows(train)
-            var start: (weights: [Double], intercepts: [Double])?
-            let preconditioner = head.solver.preconditioned ? Preconditioner(standardized: xsTrain) : nil
+        for (f, view) in views.enumerated() {
+            let test = scored == nil ? view.heldOut : (0..<n).filter { scoredFold[$0] == f }
+            let scoredTest = scoredXs.map { $0.rows(test) }
             for (g, c) in grid.enumerated() {
                 let cs = [Double](repeating: c, count: exclusive ? 1 : k)
-                let fit = try head.solve(xsTrain, labelsTrain, concepts: concepts, c: cs, start: start,
-                                         preconditioner: preconditioner)
-                start = (fit.weights, fit.intercepts)
-                let logits = HeadModel.logits(standardized: xsTest, weights: fit.weights, intercepts: fit.intercepts)
+                let fit = try head.solve(xs, view.labels, concepts: concepts, c: cs,
+                                         start: (path[g].weights, path[g].intercepts), preconditioner: preconditioner,
+                                         penalty: view.penalty, keepLogits: true, curvature: path[g].curvature)
+                var logits = [Double](repeating: 0, count: test.count * k)
+                if let scoredTest {
+                    logits = HeadModel.logits(standardized: scoredTest, weights: fit.weights, intercepts: fit.intercepts)
+                } else {
+                    for (t, i) in test.enumerated() { for c in 0..<k { logits[t * k + c] = fit.logits[c * rows + i] } }
+                }
                 let p = HeadModel.probabilities(logits: logits, mode: head.mode, concepts: k)
                 for (t, i) in test.enumerated() { for c in 0..<k { outOfFold[g][i * k + c] = p[t * k + c] } }
                 for column in 0..<columns {
                     let value = exclusive
                         ? exclusiveCriterion(p, classes: test.map { classes[$0] }, k: k)
-                        : conceptCriterion(p, labels: test.map { scoredLabels[$0, column] }, column: column, k: k)
+                        : conceptCriterion(p, labels: test.map { labels[$0, column] }, column: column, k: k)
                     perFold[g][column].append(value)
                 }
             }
@@ -185,9 +202,9 @@ struct CrossValidation {
         var thresholds: [Double] = []
         for c in 0..<k {
             let g = chosenIndex[exclusive ? 0 : c]
-            let known = (0..<n).filter { scoredLabels[$0, c] != .unknown && (!exclusive || classes[$0] != nil) }
+            let known = (0..<n).filter { labels[$0, c] != .unknown && (!exclusive || classes[$0] != nil) }
             let scores = known.map { outOfFold[g][$0 * k + c] }
-            let actual = known.map { scoredLabels[$0, c] == .positive }
+            let actual = known.map { labels[$0, c] == .positive }
             var threshold: Double?
             let decisions: [Bool]
             if exclusive {

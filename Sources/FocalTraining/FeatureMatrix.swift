@@ -88,6 +88,19 @@ public struct Standardization: Codable, Sendable, Equatable {
         self.init(mean: mean, scale: scale)
     }
 
+    /// `transform`, in place: training standardises its matrix without a second copy.
+    public func standardize(_ x: inout FeatureMatrix) {
+        precondition(x.columns == mean.count, "\(x.columns) feature columns, the model has \(mean.count)")
+        let d = x.columns, rows = x.rows
+        let inverse = scale.map { 1 / $0 }
+        x.values.withUnsafeMutableBufferPointer { v in
+            for i in 0..<rows {
+                let base = i * d
+                for j in 0..<d { v[base + j] = Float((Double(v[base + j]) - mean[j]) * inverse[j]) }
+            }
+        }
+    }
+
     /// (x − mean) / scale, computed in float64 and rounded once to float32.
     public func transform(_ x: FeatureMatrix) -> FeatureMatrix {
         precondition(x.columns == mean.count, "\(x.columns) feature columns, the model has \(mean.count)")

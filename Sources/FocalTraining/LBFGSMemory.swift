@@ -50,6 +50,33 @@ struct LBFGSMemory {
         return true
     }
 
+    /// This memory for a problem whose data term is ρ times this one's and
+    /// whose penalty weights are π (nil: 1) instead of 1: each y = H·s becomes
+    /// ρ·(y − s_w) + π·s_w per output column of `features` weights and an
+    /// intercept. A cross-validation fold (ρ ≈ 0.8 of the rows) starts with the
+    /// whole-data fit's curvature this way, so its first step is already a
+    /// quasi-Newton step rather than a scaled gradient.
+    func transferred(dataScale rho: Double, penalty: [Double]?, features d: Int) -> LBFGSMemory {
+        var out = LBFGSMemory(capacity: capacity)
+        for (s, y) in zip(steps, changes) {
+            var t = y
+            for start in stride(from: 0, to: y.count, by: d + 1) {
+                for j in 0..<d {
+                    let sj = s[start + j]
+                    t[start + j] = rho * (y[start + j] - sj) + (penalty?[j] ?? 1) * sj
+                }
+                t[start + d] = rho * y[start + d]
+            }
+            let sy = dot(s, t)
+            guard sy > 1e-12 * dot(t, t), sy > 0 else { continue }
+            out.steps.append(s)
+            out.changes.append(t)
+            out.inverseCurvatures.append(1 / sy)
+        }
+        out.gamma = gamma / rho
+        return out
+    }
+
     /// The first loop of the two-loop recursion: q = g − Σ αᵢ·yᵢ, newest first.
     /// The caller replaces q by P⁻¹·q and passes both to `finishDirection`.
     func beginDirection(gradient g: [Double]) -> (q: [Double], alphas: [Double]) {

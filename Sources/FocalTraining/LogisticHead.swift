@@ -47,14 +47,17 @@ public struct LogisticHead: Sendable {
     }
 
     /// Fits on features (N×D, raw: standardisation is learned here) and labels
-    /// (N×K) for the named concepts. `groups` (one per row) keeps rows of one
-    /// group in one cross-validation fold: region examples cut from one photo;
-    /// `scored` rows, when given, are what cross-validation scores (see `ScoredRows`).
-    public func fit(_ x: FeatureMatrix, _ labels: LabelMatrix, concepts: [String], groups: [Int]? = nil,
+    /// (N×K) for the named concepts. `x` is consumed: when the caller hands
+    /// over its only reference (`fit(consume x, …)`), it is standardised in
+    /// place, so a fit holds one copy of the matrix, not two. `groups` (one per
+    /// row) keeps rows of one group in one cross-validation fold: region
+    /// examples cut from one photo; `scored` rows, when given, are what
+    /// cross-validation scores (see `ScoredRows`).
+    public func fit(_ x: consuming FeatureMatrix, _ labels: LabelMatrix, concepts: [String], groups: [Int]? = nil,
                     scored: ScoredRows? = nil) throws -> HeadModel {
+        guard x.rows == labels.rows else { throw TrainingError.shapeMismatch("\(x.rows) feature rows, \(labels.rows) label rows") }
         if let groups, groups.count != x.rows { throw TrainingError.shapeMismatch("\(groups.count) groups for \(x.rows) rows") }
         if scored != nil && groups == nil { throw TrainingError.shapeMismatch("scored rows need the training rows' groups") }
-        guard x.rows == labels.rows else { throw TrainingError.shapeMismatch("\(x.rows) feature rows, \(labels.rows) label rows") }
         guard labels.concepts == concepts.count else {
             throw TrainingError.shapeMismatch("labels for \(labels.concepts) concepts, \(concepts.count) names")
         }
@@ -64,53 +67,89 @@ public struct LogisticHead: Sendable {
         guard cGrid.allSatisfy({ $0 > 0 }), !cGrid.isEmpty else { throw TrainingError.invalidOption("the C grid must be positive values") }
         let labels = mode == .multiLabel ? labels.applying(negatives) : labels
         let problems = mode == .multiLabel ? concepts.count : 1
+        if crossValidation == nil, c == nil { throw TrainingError.invalidOption("without cross-validation, C must be given") }
+
+        let standardization = Standardization(fitting: copy x)  // a reference, not the values
+        var xs = consume x
+        standardization.standardize(&xs)
+        let preconditioner = solver.preconditioned ? Preconditioner(standardized: xs) : nil
 
         var chosen: [Double]
         var thresholds: [Double] = mode == .multiLabel ? [Double](repeating: 0.5, count: concepts.count) : []
         var report: CrossValidationReport?
+        let result: LogisticSolver.Result
         if let options = crossValidation {
+            let validation = CrossValidation(head: self, options: options)
+            try validation.check(labels, concepts: concepts)
             let grid = c.map { [$0] } ?? cGrid.sorted()
-            let result = try CrossValidation(head: self, options: options).run(x, labels, concepts: concepts, grid: grid, groups: groups,
-                                                                                  scored: scored.map { ScoredRows(features: $0.features, labels: $0.labels.applying(self.negatives), groups: $0.groups) })
-            chosen = result.c
-            if mode == .multiLabel { thresholds = result.thresholds }
-            report = result.report
+            // The whole data first, along the grid (each C warm-started from the
+            // last): the folds start from these fits, and the model is one of them.
+            var path: [LogisticSolver.Result] = []
+            for value in grid {
+                path.append(try solve(xs, labels, concepts: concepts, c: [Double](repeating: value, count: problems),
+                                      start: path.last.map { ($0.weights, $0.intercepts) }, preconditioner: preconditioner))
+            }
+            let cv = try validation.run(xs, standardization: standardization, labels, concepts: concepts, grid: grid,
+                                        path: path, preconditioner: preconditioner, groups: groups,
+                                        scored: scored.map { ScoredRows(features: $0.features, labels: $0.labels.applying(self.negatives),
+                                                                        groups: $0.groups) })
+            chosen = cv.c
+            if mode == .multiLabel { thresholds = cv.thresholds }
+            report = cv.report
+            result = Self.select(path, grid: grid, chosen: chosen, features: xs.columns)
         } else {
-            guard let c else { throw TrainingError.invalidOption("without cross-validation, C must be given") }
-            chosen = [Double](repeating: c, count: problems)
+            chosen = [Double](repeating: c!, count: problems)
+            result = try solve(xs, labels, concepts: concepts, c: chosen, preconditioner: preconditioner)
         }
 
-        let standardization = Standardization(fitting: x)
-        let result = try solve(standardization.transform(x), labels, concepts: concepts, c: chosen)
         let (positives, negatives) = classCounts(labels)
-        let d = x.columns
+        let d = xs.columns
         return HeadModel(
             format: HeadModel.currentFormat, mode: mode, concepts: concepts, standardization: standardization,
             weights: (0..<concepts.count).map { Array(result.weights[($0 * d)..<(($0 + 1) * d)]) },
             intercepts: result.intercepts, thresholds: thresholds, regularization: chosen,
             training: TrainingRecord(classWeight: classWeight, negativePolicy: self.negatives,
                                      solver: LogisticHead.solverName, solverOptions: solver, outcomes: result.outcomes,
-                                     samples: x.rows, positives: positives, negatives: negatives),
+                                     samples: xs.rows, positives: positives, negatives: negatives),
             crossValidation: report, provenance: Provenance())
     }
 
     static let solverName = "L-BFGS (full batch, float32 SGEMM with float64 accumulation, exact line search)"
 
+    /// Each concept's fit at its chosen C, taken from the whole-data fits along
+    /// the grid (an exclusive model's one problem: the fit at its one C).
+    static func select(_ path: [LogisticSolver.Result], grid: [Double], chosen: [Double], features d: Int) -> LogisticSolver.Result {
+        let index = chosen.map { c in grid.firstIndex(of: c)! }
+        guard path[0].outcomes.count == path[0].intercepts.count else { return path[index[0]] }  // exclusive
+        var out = path[index[0]]
+        for (k, g) in index.enumerated() {
+            out.weights.replaceSubrange((k * d)..<((k + 1) * d), with: path[g].weights[(k * d)..<((k + 1) * d)])
+            out.intercepts[k] = path[g].intercepts[k]
+            out.outcomes[k] = path[g].outcomes[k]
+        }
+        return out
+    }
+
     /// The solver on standardised features with C per problem (K for
     /// multi-label, one for exclusive); `start` warm-starts a path over C, and
     /// a `preconditioner` made once for these features saves its cost per C.
+    /// `penalty`, `keepLogits` and `curvature` serve cross-validation's folds (`FoldView`).
     func solve(_ xs: FeatureMatrix, _ labels: LabelMatrix, concepts: [String], c: [Double],
                start: (weights: [Double], intercepts: [Double])? = nil,
-               preconditioner: Preconditioner? = nil) throws -> LogisticSolver.Result {
-        let problem: LogisticProblem
+               preconditioner: Preconditioner? = nil, penalty: [Double]? = nil,
+               keepLogits: Bool = false, curvature: LogisticSolver.Curvature? = nil) throws -> LogisticSolver.Result {
+        var problem: LogisticProblem
         switch mode {
         case .multiLabel:
             problem = try .binary(x: xs, labels: labels, names: concepts, classWeight: classWeight, c: c)
         case .exclusive:
             problem = try .multinomial(x: xs, labels: labels, names: concepts, classWeight: classWeight, c: c[0])
         }
+        problem.penalty = penalty
         var solverRun = LogisticSolver(problem: problem, options: solver)
         solverRun.workers = workers
+        solverRun.keepLogits = keepLogits
+        solverRun.startCurvature = curvature
         solverRun.sharedPreconditioner = preconditioner
         var result = solverRun.solve(start: start)
         if mode == .exclusive {

@@ -21,20 +21,24 @@ enum LogisticLoss {
 
     /// One concept of a one-vs-rest problem. `a` = C·s (0 for unused rows).
     /// Writes r_i = a_i·(σ(z_i) − y_i) as float32 for the gradient GEMM and
-    /// returns (Σ a·logloss, Σ r) — the loss and the intercept's gradient.
+    /// returns (Σ a·logloss, Σ r) — the loss and the intercept's gradient —
+    /// and Σ (a·logloss)², for the loss's standard error (see `SolverOptions`).
     static func binaryResidual(z: UnsafePointer<Double>, y: UnsafePointer<Double>, a: UnsafePointer<Double>,
-                               n: Int, residual: UnsafeMutablePointer<Float>) -> (loss: Double, interceptGradient: Double) {
-        var loss = 0.0, sum = 0.0
+                               n: Int, residual: UnsafeMutablePointer<Float>)
+        -> (loss: Double, interceptGradient: Double, squares: Double) {
+        var loss = 0.0, sum = 0.0, squares = 0.0
         for i in 0..<n {
             let ai = a[i]
             if ai == 0 { residual[i] = 0; continue }
             let t = z[i]
-            loss += ai * (softplus(t) - y[i] * t)
+            let term = ai * (softplus(t) - y[i] * t)
+            loss += term
+            squares += term * term
             let r = ai * (sigmoid(t) - y[i])
             residual[i] = Float(r)
             sum += r
         }
-        return (loss, sum)
+        return (loss, sum, squares)
     }
 
     /// φ'(α) and φ''(α) of the data term along z + α·u for one binary concept.
@@ -54,10 +58,11 @@ enum LogisticLoss {
 
     /// The multinomial problem: rows with class < 0 are skipped. Writes
     /// r_ki = a_i·(p_ki − [y_i = k]) into `residual` (K×N) and returns
-    /// (Σ a·(−log p_y), Σ_i r_ki for each k).
+    /// (Σ a·(−log p_y), Σ_i r_ki for each k, Σ (a·(−log p_y))²).
     static func multinomialResidual(z: UnsafePointer<Double>, classes: UnsafePointer<Int32>, a: UnsafePointer<Double>,
-                                    n: Int, k: Int, residual: UnsafeMutablePointer<Float>) -> (loss: Double, interceptGradient: [Double]) {
-        var loss = 0.0
+                                    n: Int, k: Int, residual: UnsafeMutablePointer<Float>)
+        -> (loss: Double, interceptGradient: [Double], squares: Double) {
+        var loss = 0.0, squares = 0.0
         var sums = [Double](repeating: 0, count: k)
         var p = [Double](repeating: 0, count: k)
         for i in 0..<n {
@@ -74,14 +79,16 @@ enum LogisticLoss {
                 total += p[c]
             }
             let lse = m + log(total)
-            loss += a[i] * (lse - z[y * n + i])
+            let term = a[i] * (lse - z[y * n + i])
+            loss += term
+            squares += term * term
             for c in 0..<k {
                 let r = a[i] * (p[c] / total - (c == y ? 1 : 0))
                 residual[c * n + i] = Float(r)
                 sums[c] += r
             }
         }
-        return (loss, sums)
+        return (loss, sums, squares)
     }
 
     /// φ'(α) and φ''(α) of the multinomial data term along z + α·u (both K×N).

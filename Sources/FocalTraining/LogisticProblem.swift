@@ -23,6 +23,10 @@ struct LogisticProblem {
     let sampleWeights: [Double]
     /// C per problem: K for binary, one for multinomial.
     let c: [Double]
+    /// π_j: the penalty is ½·Σ_j π_j·w_j² per output column; nil means
+    /// π = 1, the usual ½‖w‖². Cross-validation uses it to fit a fold on the
+    /// whole data's standardised features as if on the fold's own (see `FoldView`).
+    var penalty: [Double]? = nil
 
     var rows: Int { x.rows }
     var features: Int { x.columns }

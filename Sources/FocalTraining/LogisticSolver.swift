@@ -1,45 +1,6 @@
 import FocalNumerics
 import Foundation
 
-/// When the solver stops: when both the gradient is small and the objective has
-/// stopped moving. The gradient tolerance is on scikit-learn's scale (its lbfgs
-/// `tol` bounds the gradient of the objective divided by C·Σs), so one setting
-/// means the same whatever C, N or the class weights. A small gradient alone is
-/// not enough: on a nearly separable concept the objective can still be 10⁻⁵
-/// (relative) above its minimum when the scaled gradient reaches 10⁻⁶, which is
-/// why the objective must also have settled.
-public struct SolverOptions: Codable, Sendable, Equatable {
-    /// Converged needs max |∂f/∂θ| / (C·Σs) ≤ this…
-    public var gradientTolerance: Double
-    /// …and the last iteration to have lowered the objective by at most this, relative.
-    public var objectiveTolerance: Double
-    public var maxIterations: Int
-    /// Step pairs kept by L-BFGS.
-    public var memory: Int
-    /// Start L-BFGS from the feature covariance rather than the identity (see
-    /// `Preconditioner`): the same optimum in fewer passes over X.
-    public var preconditioned: Bool
-
-    public init(gradientTolerance: Double = 1e-6, objectiveTolerance: Double = 1e-10,
-                maxIterations: Int = 1000, memory: Int = 10, preconditioned: Bool = true) {
-        self.gradientTolerance = gradientTolerance
-        self.objectiveTolerance = objectiveTolerance
-        self.maxIterations = maxIterations
-        self.memory = memory
-        self.preconditioned = preconditioned
-    }
-}
-
-/// How one problem (a concept, or the whole multinomial model) ended.
-public struct SolverOutcome: Codable, Sendable, Equatable {
-    public var iterations: Int
-    public var converged: Bool
-    /// The objective in this library's form (C·Σ s·logloss + ½‖w‖²).
-    public var objective: Double
-    /// max |∂f/∂θ| / (C·Σs) at the end, comparable to `gradientTolerance`.
-    public var scaledGradient: Double
-}
-
 /// Full-batch L-BFGS for L2-regularised logistic regression, every concept at once.
 ///
 /// The one-vs-rest concepts are independent problems; each keeps its own L-BFGS
@@ -64,11 +25,26 @@ struct LogisticSolver {
     /// features (cross-validation fits many C on the same rows).
     var sharedPreconditioner: Preconditioner?
 
+    /// Return the final logits of every row (`Result.logits`).
+    var keepLogits = false
+    /// Curvature to start from (another fit's `Result.curvature`, on the same
+    /// features): its L-BFGS memory, rescaled to this problem's C·Σs and penalty.
+    var startCurvature: Curvature?
+
+    struct Curvature {
+        var memories: [LBFGSMemory]
+        /// C·Σs per problem of the fit the memories come from.
+        var scales: [Double]
+    }
+
     struct Result {
         /// K×D on standardised features.
         var weights: [Double]
         var intercepts: [Double]
         var outcomes: [SolverOutcome]
+        /// K×N, concept-major, when `keepLogits`; else empty.
+        var logits: [Double] = []
+        var curvature: Curvature? = nil
     }
 
     /// The preconditioner's factor for each problem (nil: none).
@@ -117,22 +93,40 @@ struct LogisticSolver {
         let scales = (0..<pCount).map { problem.c[$0] * problem.weightSum(of: $0) }
         let shared = options.preconditioned ? sharedPreconditioner ?? Preconditioner(standardized: problem.x) : nil
         let factors = factors(from: shared)
-        var memories = (0..<pCount).map { _ in LBFGSMemory(capacity: options.memory) }
+        var memories = (0..<pCount).map { p -> LBFGSMemory in
+            guard let start = startCurvature, start.memories.count == pCount else { return LBFGSMemory(capacity: options.memory) }
+            return start.memories[p].transferred(dataScale: scales[p] / start.scales[p], penalty: problem.penalty,
+                                                 features: problem.features)
+        }
         var outcomes = [SolverOutcome](repeating: SolverOutcome(iterations: 0, converged: false, objective: 0, scaledGradient: 0),
                                        count: pCount)
         var active = Array(0..<pCount)
 
         // Objective and gradient at the start.
-        var losses = state.residuals(problems: active, workers: workers)
+        var squares = [Double](repeating: 0, count: pCount)
+        var losses = state.residuals(problems: active, workers: workers, squares: &squares)
         var gradients = state.gradients(problems: active)
         var objectives = [Double](repeating: 0, count: pCount)
         for p in active { objectives[p] = state.objective(problem: p, loss: losses[p]) }
+        let weightedRows = (0..<pCount).map { state.weightedRows(problem: $0) }
+        var noise = [Double](repeating: 0, count: pCount)
+        var lastDecrease = [Double](repeating: .infinity, count: pCount)
+        /// σ_f: the data term's standard error, √n·sd of the per-sample terms.
+        func updateNoise(_ p: Int) {
+            let n = Double(weightedRows[p])
+            guard n > 1 else { noise[p] = 0; return }
+            let spread = max(squares[p] - losses[p] * losses[p] / n, 0)
+            noise[p] = (n * spread / (n - 1)).squareRoot()
+        }
+        let statistical = options.stopping == .statisticalNoise
 
         func scaledGradient(_ p: Int) -> Double { gradients[p].reduce(0) { max($0, abs($1)) } / scales[p] }
         // Every problem takes at least one step: convergence needs the objective
         // to have settled, which a start (even a warm one) cannot show.
         for p in active {
-            outcomes[p] = SolverOutcome(iterations: 0, converged: false, objective: objectives[p], scaledGradient: scaledGradient(p))
+            updateNoise(p)
+            outcomes[p] = SolverOutcome(iterations: 0, converged: false, objective: objectives[p],
+                                        scaledGradient: scaledGradient(p), objectiveNoise: noise[p])
         }
 
         while !active.isEmpty {
@@ -146,6 +140,18 @@ struct LogisticSolver {
             }
             applyPreconditioner(&qs, problems: active, factors: factors)
             for p in active { directions[p] = memories[p].finishDirection(qs[p], alphas: partial[p].alphas) }
+            if statistical {
+                // Done when the last step and the next one's predicted gain
+                // (−½·g·d, exact for the quadratic model) are both within the noise.
+                let settled = active.filter { p in
+                    let predicted = -0.5 * zip(gradients[p], directions[p]).reduce(0) { $0 + $1.0 * $1.1 }
+                    let limit = options.noiseFraction * noise[p]
+                    return lastDecrease[p] <= limit && predicted <= limit
+                }
+                for p in settled { outcomes[p].converged = true }
+                active.removeAll { settled.contains($0) }
+                if active.isEmpty { break }
+            }
             state.project(directions: directions, problems: active)
 
             // Line searches (independent per problem), then the step.
@@ -173,11 +179,14 @@ struct LogisticSolver {
                     memories[p].reset()  // retry along −g next iteration
                 }
             }
-            for p in stalled { outcomes[p].converged = outcomes[p].scaledGradient <= options.gradientTolerance }
+            for p in stalled {
+                // Statistical rule: a stall is float32 rounding, far below σ_f.
+                outcomes[p].converged = statistical || outcomes[p].scaledGradient <= options.gradientTolerance
+            }
             active.removeAll { stalled.contains($0) }
             if moved.isEmpty { continue }
 
-            losses = state.residuals(problems: moved, workers: workers)
+            losses = state.residuals(problems: moved, workers: workers, squares: &squares)
             let newGradients = state.gradients(problems: moved)
             var changes = [[Double]](repeating: [], count: pCount)
             for p in moved {
@@ -189,6 +198,8 @@ struct LogisticSolver {
             for p in moved {
                 let old = objectives[p]
                 objectives[p] = state.objective(problem: p, loss: losses[p])
+                lastDecrease[p] = old - objectives[p]
+                updateNoise(p)
                 var s = directions[p]
                 for j in s.indices { s[j] *= steps[p] }
                 memories[p].update(step: s, gradientChange: changes[p], preconditionedChange: preconditionedChanges[p])
@@ -196,14 +207,16 @@ struct LogisticSolver {
                 let g = scaledGradient(p)
                 let iterations = outcomes[p].iterations + 1
                 let small = old - objectives[p] <= options.objectiveTolerance * max(abs(old), abs(objectives[p]), 1)
-                let done = g <= options.gradientTolerance && small
+                let done = !statistical && g <= options.gradientTolerance && small
                 outcomes[p] = SolverOutcome(iterations: iterations, converged: done,
-                                            objective: objectives[p], scaledGradient: g)
+                                            objective: objectives[p], scaledGradient: g, objectiveNoise: noise[p])
                 if done || iterations >= options.maxIterations {
                     active.removeAll { $0 == p }
                 }
             }
         }
-        return Result(weights: state.weights, intercepts: state.intercepts, outcomes: outcomes)
+        return Result(weights: state.weights, intercepts: state.intercepts, outcomes: outcomes,
+                      logits: keepLogits ? state.currentLogits() : [],
+                      curvature: Curvature(memories: memories, scales: scales))
     }
 }

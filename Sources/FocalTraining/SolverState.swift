@@ -75,35 +75,53 @@ final class SolverState {
         }
     }
 
-    /// Losses (data term) of the listed problems at the current logits, and their residuals.
-    func residuals(problems: [Int], workers: Int) -> [Double] {
+    /// Losses (data term) of the listed problems at the current logits, and
+    /// their residuals; `squares` gets each listed problem's Σ (a·logloss)².
+    func residuals(problems: [Int], workers: Int, squares: inout [Double]) -> [Double] {
         var losses = [Double](repeating: 0, count: problem.problemCount)
+        precondition(squares.count == problem.problemCount)
+        squares.withUnsafeMutableBufferPointer { squaresOut in
         losses.withUnsafeMutableBufferPointer { out in
             parallelChunks(problems.count, workers: problem.kind == .binary ? workers : 1) { range in
                 for slot in range {
                     let p = problems[slot]
                     switch self.problem.kind {
                     case .binary:
-                        let (loss, sum) = self.problem.targets.withUnsafeBufferPointer { y in
+                        let (loss, sum, sq) = self.problem.targets.withUnsafeBufferPointer { y in
                             LogisticLoss.binaryResidual(z: self.logits + p * self.n, y: y.baseAddress! + p * self.n,
                                                         a: self.rowScales + p * self.n, n: self.n,
                                                         residual: self.residual + p * self.n)
                         }
                         out[p] = loss
+                        squaresOut[p] = sq
                         self.interceptGradient[p] = sum
                     case .multinomial:
-                        let (loss, sums) = self.problem.classes.withUnsafeBufferPointer { c in
+                        let (loss, sums, sq) = self.problem.classes.withUnsafeBufferPointer { c in
                             LogisticLoss.multinomialResidual(z: self.logits, classes: c.baseAddress!, a: self.rowScales,
                                                              n: self.n, k: self.k, residual: self.residual)
                         }
                         out[p] = loss
+                        squaresOut[p] = sq
                         for col in 0..<self.k { self.interceptGradient[col] = sums[col] }
                     }
                 }
             }
         }
+        }
         return losses
     }
+
+    /// Rows with a non-zero weight in problem `p` (held-out rows have none).
+    func weightedRows(problem p: Int) -> Int {
+        let col = problem.columns(of: p).lowerBound
+        var count = 0
+        for i in 0..<n where rowScales[col * n + i] != 0 { count += 1 }
+        return count
+    }
+
+    /// z, K×N: the logits of every row, weighted or not (cross-validation
+    /// reads its held-out rows' scores from here).
+    func currentLogits() -> [Double] { Array(UnsafeBufferPointer(start: logits, count: k * n)) }
 
     /// ∇f of the listed problems: R·X over blocks of rows, each block's float32
     /// product added in float64 in order, plus w for the penalty; laid out per
@@ -122,7 +140,7 @@ final class SolverState {
             var g: [Double] = []
             g.reserveCapacity(problem.columns(of: p).count * (d + 1))
             for col in problem.columns(of: p) {
-                for j in 0..<d { g.append(total[slot * d + j] + weights[col * d + j]) }
+                for j in 0..<d { g.append(total[slot * d + j] + penalty(j) * weights[col * d + j]) }
                 g.append(interceptGradient[col])
                 slot += 1
             }
@@ -131,12 +149,16 @@ final class SolverState {
         return out
     }
 
+    /// π_j, the penalty's weight on feature j (1 unless the problem says otherwise).
+    @inline(__always)
+    private func penalty(_ j: Int) -> Double { problem.penalty?[j] ?? 1 }
+
     func objective(problem p: Int, loss: Double) -> Double {
-        var penalty = 0.0
+        var total = 0.0
         for col in problem.columns(of: p) {
-            for j in 0..<d { penalty += weights[col * d + j] * weights[col * d + j] }
+            for j in 0..<d { total += penalty(j) * weights[col * d + j] * weights[col * d + j] }
         }
-        return loss + 0.5 * penalty
+        return loss + 0.5 * total
     }
 
     /// u = D_w·Xᵀ + d_b for the listed problems' directions (one SGEMM for all).
@@ -162,9 +184,9 @@ final class SolverState {
         var wd = 0.0, dd = 0.0
         for (offset, col) in cols.enumerated() {
             for j in 0..<d {
-                let dj = direction[offset * (d + 1) + j]
-                wd += weights[col * d + j] * dj
-                dd += dj * dj
+                let dj = direction[offset * (d + 1) + j], pj = penalty(j)
+                wd += pj * weights[col * d + j] * dj
+                dd += pj * dj * dj
             }
         }
         let derivatives: (Double) -> (Double, Double)

@@ -40,7 +40,8 @@ final class InfluenceTests: XCTestCase {
     func leaveOneOut(classWeight: ClassWeight) throws -> (predicted: [Double], actual: [Double]) {
         let (x, y, target) = Self.problem(rows: 100, features: 6, seed: 7)
         let head = LogisticHead(c: 0.3, classWeight: classWeight,
-                                solver: SolverOptions(gradientTolerance: 1e-10, objectiveTolerance: 1e-14, maxIterations: 2000),
+                                solver: SolverOptions(gradientTolerance: 1e-10, objectiveTolerance: 1e-14, maxIterations: 2000,
+                                                      stopping: .tolerances),
                                 crossValidation: nil, workers: 1)
         let model = try head.fit(x, y, concepts: ["a"])
         let influence = try Influence(model: model, concept: 0, training: x, labels: y, targets: target)

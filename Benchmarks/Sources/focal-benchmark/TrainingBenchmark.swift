@@ -51,7 +51,8 @@ func trainingBenchmark() throws {
     let folds = Int(argument("--cv", default: "0"))!
     let head = LogisticHead(mode: CommandLine.arguments.contains("--exclusive") ? .exclusive : .multiLabel,
                             c: folds > 0 ? nil : c,
-                            solver: SolverOptions(gradientTolerance: tolerance, objectiveTolerance: objectiveTolerance),
+                            solver: SolverOptions(gradientTolerance: tolerance, objectiveTolerance: objectiveTolerance,
+                                                  stopping: .tolerances),
                             crossValidation: folds > 0 ? CrossValidationOptions(folds: folds) : nil, workers: threads)
     let concepts = (0..<k).map { "concept\($0)" }
     var times: [Double] = []
