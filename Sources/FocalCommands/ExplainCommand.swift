@@ -195,10 +195,10 @@ struct Explain: ParsableCommand {
                 folder = FilePaths.parent(of: folder)
             }
         }
-        let target = URL(fileURLWithPath: image).standardized.path
+        let target = canonicalPath(image)
         for path in candidates where FileManager.default.fileExists(atPath: path) {
             let dataset = try Dataset.open(path, checkImages: false)
-            if let sample = dataset.samples.first(where: { URL(fileURLWithPath: $0.path).standardized.path == target }) {
+            if let sample = dataset.samples.first(where: { canonicalPath($0.path) == target }) {
                 return sample.regions
             }
         }

@@ -73,8 +73,7 @@ public struct ConceptTrainer {
     /// The dataset's training samples, with labels propagated up and down the
     /// taxonomy's hierarchy when asked.
     public func trainingSamples(_ dataset: Dataset) -> [Sample] {
-        guard hierarchy == .propagate, let taxonomy else { return dataset.trainingSamples }
-        return taxonomy.propagated(dataset.trainingSamples).samples
+        labelled(dataset.trainingSamples)
     }
 
     public func train(_ dataset: Dataset, featurizer: Featurizer, progress: ((Int, Int) -> Void)? = nil) throws -> Outcome {
