@@ -57,7 +57,7 @@ let package = Package(
         ]),
 
         // Concept models: a head trained on a dataset's embeddings, evaluated, compared.
-        .target(name: "FocalConcepts", dependencies: ["FocalDatasets", "FocalTraining", "FocalBackbone", "FocalFiles", "FocalImages"]),
+        .target(name: "FocalConcepts", dependencies: ["FocalDatasets", "FocalTraining", "FocalBackbone", "FocalImages", "FocalFiles"]),
 
         // Dataset health: quantity, learning curves, scope, composition, label issues, duplicates, shift.
         .target(name: "FocalHealth", dependencies: ["FocalConcepts", "FocalTraining", "FocalDatasets", "FocalImages", "FocalNumerics"],
@@ -85,29 +85,29 @@ let package = Package(
         .executableTarget(name: "focal", dependencies: ["FocalCommands"]),
 
         // Benchmarks (run by Benchmarks/run.sh against onnxruntime and Pillow).
-        .executableTarget(name: "focal-benchmark", dependencies: ["FocalBackbone", "FocalImages", "FocalScenes", "FocalTraining", "FocalDatasets",
+        .executableTarget(name: "focal-benchmark", dependencies: ["FocalBackbone", "FocalImages", "FocalNumerics", "FocalScenes", "FocalTraining", "FocalDatasets",
                                                                   "FocalConcepts", "FocalHealth", "FocalExplain"],
                           path: "Benchmarks/Sources/focal-benchmark", swiftSettings: release),
 
         .testTarget(name: "FocalImagesTests", dependencies: ["FocalImages"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "FocalNumericsTests", dependencies: ["FocalNumerics"]),
-        .testTarget(name: "FocalBackboneTests", dependencies: ["FocalBackbone", "FocalImages"],
+        .testTarget(name: "FocalBackboneTests", dependencies: ["FocalBackbone", "FocalImages", "FocalNumerics"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "FocalFilesTests", dependencies: ["FocalFiles"]),
         // Seeded mutation fuzzing of every reader of outside bytes.
         .testTarget(name: "FocalFuzzTests", dependencies: ["FocalImages", "FocalDatasets", "FocalTraining", "FocalFiles", "FocalBackbone"]),
         .testTarget(name: "FocalExplainTests", dependencies: ["FocalExplain", "FocalConcepts", "FocalBackbone", "FocalImages", "FocalScenes", "FocalDatasets",
-                                                               "FocalTraining"]),
+                                                               "FocalTraining", "FocalFiles"]),
         .testTarget(name: "FocalConceptsTests", dependencies: ["FocalConcepts", "FocalDatasets", "FocalTraining", "FocalBackbone", "FocalImages"]),
         .testTarget(name: "FocalDatasetsTests", dependencies: ["FocalDatasets", "FocalImages", "FocalFiles", "FocalBackbone"]),
-        .testTarget(name: "FocalScenesTests", dependencies: ["FocalScenes", "FocalImages", "FocalBackbone", "FocalTraining"]),
+        .testTarget(name: "FocalScenesTests", dependencies: ["FocalScenes", "FocalImages", "FocalBackbone", "FocalTraining", "FocalFiles"]),
         .testTarget(name: "FocalTrainingTests", dependencies: ["FocalTraining"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FocalAdviceTests", dependencies: ["FocalAdvice", "FocalConcepts", "FocalDatasets", "FocalTraining", "FocalBackbone"]),
         .testTarget(name: "FocalHealthTests", dependencies: ["FocalHealth", "FocalConcepts", "FocalDatasets", "FocalTraining",
                                                              "FocalBackbone", "FocalImages", "FocalScenes", "FocalFiles"]),
         .testTarget(name: "FocalCommandsTests", dependencies: ["FocalCommands", "FocalBackbone", "FocalFiles", "FocalBrowserCheck", "FocalDatasets",
-                                                               "FocalTraining"]),
+                                                               "FocalTraining", "FocalImages"]),
         .testTarget(name: "FocalReportTests", dependencies: [
             "FocalReport", "FocalBrowserCheck", "FocalConcepts", "FocalExplain", "FocalTraining", "FocalImages", "FocalFiles",
         ]),

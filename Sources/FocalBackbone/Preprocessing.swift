@@ -15,9 +15,16 @@ public struct Preprocessing: Sendable {
     /// keeps the embedding's cosine to the reference at 0.9995 on average.
     public var exact: Bool
 
+    /// Where files are read and decoded (a test's spy counts them).
+    package var reader = ImageReader.files
+
     public init(exact: Bool = false) {
         self.exact = exact
     }
+
+    /// What an embedding store adds to the backbone's identity: embeddings of
+    /// the exact and the DCT-reduced decodes differ, so they are kept apart.
+    public var storeKeySuffix: String { exact ? "/exact" : "/dct512" }
 
     public var decoder: ImageDecoder {
         var options = ImageDecoder.Options()
@@ -41,7 +48,7 @@ public struct Preprocessing: Sendable {
     }
 
     public func networkImage(path: String) throws -> RGBImage {
-        networkImage(try decoder.decode(path: path))
+        networkImage(try reader.decode(path: path, with: decoder))
     }
 
     /// A 224×224 RGB image as normalised channel-last floats.

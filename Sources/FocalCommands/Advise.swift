@@ -69,14 +69,13 @@ struct Advise: ParsableCommand {
         let taxonomy = try taxonomyOption.load(data: data)
         let featurizer = try backboneOptions.featurizer()
         let head = try HeadModel.load(model, backbone: featurizer.backbone)
-        let training = try Dataset.open(data)
-        training.issues.forEach { warn($0.description) }
+        let training = try openDataset(data)
         if let write { try refuseOverwriting(training, with: write) }
 
         let (concept, targets) = try falsePositives(head, training: training, featurizer: featurizer)
         let verifySet = try verify.map { try Dataset.open($0) }
         // Test images (of --data or --verify) are never counter-examples.
-        let testPaths = Set((verifySet.map { $0.samples(in: .test).isEmpty ? $0.samples : $0.samples(in: .test) } ?? []).map { canonicalPath($0.path) })
+        let testPaths = Set((verifySet.map(\.testSplitOrAll) ?? []).map { canonicalPath($0.path) })
         let poolSamples = try pool.map { try Self.poolSamples($0).filter { !testPaths.contains(canonicalPath($0.path)) } }
         var advisor = try Advisor(featurizer: featurizer, model: head, concept: concept)
         advisor.maximumAdditions = maxAdditions
@@ -135,8 +134,7 @@ struct Advise: ParsableCommand {
             let name = try concept ?? onlyConcept(head, hint: "pass --concept")
             return (name, [sample])
         }
-        let test = try Dataset.open(evaluation!)
-        test.issues.forEach { warn($0.description) }
+        let test = try openDataset(evaluation!)
         let data = try testFeatures(test, concepts: head.concepts, featurizer: featurizer)
         let k = head.concepts.count
         func wrong(_ c: Int) -> [Int] { Evaluator.falsePositives(head, data, concept: c) }
@@ -167,11 +165,11 @@ struct Advise: ParsableCommand {
     /// manifest a dataset folder would be read from), the test, pool or model files.
     func refuseOverwriting(_ training: Dataset, with path: String) throws {
         let new = canonicalPath(path)
-        if canonicalPath(training.source) == new || [data + "/manifest.csv", data + "/manifest.jsonl"].map(canonicalPath).contains(new) {
+        if canonicalPath(training.source) == new || Dataset.manifestNames.map({ canonicalPath(data + "/" + $0) }).contains(new) {
             throw ValidationError("\(path): that is the training manifest itself; write the revision to a new file")
         }
         let inputs = [verify, pool, evaluation, model].compactMap { $0 }
-        for input in inputs where canonicalPath(input) == new || [input + "/manifest.csv", input + "/manifest.jsonl"].map(canonicalPath).contains(new) {
+        for input in inputs where canonicalPath(input) == new || Dataset.manifestNames.map({ canonicalPath(input + "/" + $0) }).contains(new) {
             throw ValidationError("\(path): that is an input of this command (\(input)); write the revision to a new file")
         }
     }
@@ -179,18 +177,14 @@ struct Advise: ParsableCommand {
     /// A pool's candidate photos: a manifest's pool split (else its rows outside
     /// the test split), or every image in a folder without a manifest.
     static func poolSamples(_ path: String) throws -> [Sample] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw ValidationError("\(path): no such file or folder")
+        guard FileManager.default.fileExists(atPath: path) else { throw ValidationError("\(path): no such file or folder") }
+        switch try Dataset.samples(at: path) {
+        case .folder(let samples, let unlisted):
+            unlisted.forEach { warn($0.description) }
+            return samples
+        case .manifest(let dataset):
+            let pool = dataset.samples(in: .pool)
+            return pool.isEmpty ? dataset.samples.filter { $0.split != .test } : pool
         }
-        let hasManifest = ["manifest.csv", "manifest.jsonl"].contains { FileManager.default.fileExists(atPath: path + "/" + $0) }
-        if isDirectory.boolValue && !hasManifest {
-            let (files, missing) = ImageFiles.collect([path])
-            missing.forEach { warn($0.description) }
-            return files.map { Sample(image: $0, path: $0) }
-        }
-        let dataset = try Dataset.open(path)
-        let pool = dataset.samples(in: .pool)
-        return pool.isEmpty ? dataset.samples.filter { $0.split != .test } : pool
     }
 }

@@ -41,8 +41,7 @@ struct Check: ParsableCommand {
     @OptionGroup var backboneOptions: BackboneOptions
 
     func run() throws {
-        let dataset = try Dataset.open(data)
-        dataset.issues.forEach { warn($0.description) }
+        let dataset = try openDataset(data)
         let samples = dataset.trainingSamples
         guard !samples.isEmpty else { throw DatasetError(file: data, "no training images to check") }
         let concepts = Array(Set(samples.flatMap { $0.positives + $0.negatives })).sorted()
@@ -51,8 +50,7 @@ struct Check: ParsableCommand {
 
         var testSamples = dataset.samples(in: .test)
         if let test {
-            let t = try Dataset.open(test)
-            t.issues.forEach { warn($0.description) }
+            let t = try openDataset(test)
             let chosen = Self.testRows(t)
             if let note = chosen.leftOut { warn("\(test): \(note)") }
             testSamples = chosen.samples
@@ -102,21 +100,16 @@ struct Check: ParsableCommand {
 
     /// A target folder's images (searched recursively), or a manifest's rows outside its train split.
     static func targetSamples(_ path: String) throws -> [Sample] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw DatasetError(file: path, "no such file or folder")
+        switch try Dataset.samples(at: path) {
+        case .folder(let samples, let unlisted):
+            unlisted.forEach { warn($0.description) }
+            guard !samples.isEmpty else { throw DatasetError(file: path, "no images (.jpg, .jpeg, .png) in this folder") }
+            return samples
+        case .manifest(let dataset):
+            dataset.issues.forEach { warn($0.description) }
+            let outside = dataset.samples.filter { $0.split != .train }
+            guard !outside.isEmpty || !dataset.samples.isEmpty else { throw DatasetError(file: path, "no images in this manifest") }
+            return outside.isEmpty ? dataset.samples : outside
         }
-        let hasManifest = ["manifest.csv", "manifest.jsonl"].contains { FileManager.default.fileExists(atPath: path + "/" + $0) }
-        if isDirectory.boolValue && !hasManifest {
-            let (files, missing) = ImageFiles.collect([path])
-            missing.forEach { warn($0.description) }
-            guard !files.isEmpty else { throw DatasetError(file: path, "no images (.jpg, .jpeg, .png) in this folder") }
-            return files.map { Sample(image: $0, path: $0) }
-        }
-        let dataset = try Dataset.open(path)
-        dataset.issues.forEach { warn($0.description) }
-        let outside = dataset.samples.filter { $0.split != .train }
-        guard !outside.isEmpty || !dataset.samples.isEmpty else { throw DatasetError(file: path, "no images in this manifest") }
-        return outside.isEmpty ? dataset.samples : outside
     }
 }

@@ -35,8 +35,7 @@ struct Demo: ParsableCommand {
         let started = Date()
         let path = try data ?? Self.shippedWedding()
         let featurizer = try backboneOptions.featurizer()
-        let dataset = try Dataset.open(path)
-        dataset.issues.forEach { warn($0.description) }
+        let dataset = try openDataset(path)
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         var steps = StepClock()
 

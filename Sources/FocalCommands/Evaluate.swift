@@ -33,8 +33,7 @@ struct Evaluate: ParsableCommand {
         let taxonomy = try taxonomyOption.load(data: test)
         let featurizer = try backboneOptions.featurizer()
         let head = try HeadModel.load(model, backbone: featurizer.backbone)
-        let dataset = try Dataset.open(test)
-        dataset.issues.forEach { warn($0.description) }
+        let dataset = try openDataset(test)
         let data = try testFeatures(dataset, concepts: head.concepts, featurizer: featurizer)
         var report = Evaluator(replicates: bootstrap).evaluate(head, on: data, modelPath: model, datasetPath: test)
         for i in report.concepts.indices { report.concepts[i].description = conceptDescription(report.concepts[i].concept, in: taxonomy) }
@@ -67,11 +66,9 @@ func interval(_ i: FocalTraining.Interval) -> String {
     Format.interval(i)
 }
 
-/// The test samples of a dataset (its test split, else all of it), embedded.
+/// The samples a dataset evaluates a model on (`Dataset.evaluationSamples`), embedded.
 func testFeatures(_ dataset: Dataset, concepts: [String], featurizer: Featurizer) throws -> LabelledFeatures {
-    var samples = dataset.samples(in: .test)
-    if samples.isEmpty { samples = dataset.samples.filter { $0.split == nil } }
-    if samples.isEmpty { samples = dataset.samples }
+    let samples = dataset.evaluationSamples
     let progress = Progress("embedding test images", total: samples.count)
     defer { progress.finish() }
     let data = try LabelledFeatures(samples: samples, concepts: concepts, featurizer: featurizer) { done, _ in progress.set(done) }

@@ -155,15 +155,15 @@ struct Explain: ParsableCommand {
 
     /// One image: its concepts (the one asked, or each that fires) explained, then written.
     func explain(_ path: String, explainer: Explainer, head: HeadModel, outputs: FileNames) throws -> [Explanation] {
-        let image = try Explainer.Image(path: path, preprocessing: backboneOptions.preprocessing)
+        let image = try Explainer.Image(path: path, preprocessing: explainer.preprocessing)
         let annotations = try findAnnotations(path)
         var concepts: [String]
         if let concept {
             concepts = [concept]
         } else {
-            let p = head.probabilities(embedding: explainer.backbone.network.embed([image.input])[0])
-            concepts = head.concepts.indices.filter { head.mode == .multiLabel ? p[$0] >= head.thresholds[$0] : $0 == p.indices.max { p[$0] < p[$1] } }
-                .map { head.concepts[$0] }
+            let fired = explainer.firing(image)
+            concepts = fired.concepts
+            let p = fired.probabilities
             if concepts.isEmpty {
                 let best = p.indices.max { p[$0] < p[$1] }!
                 warn("no concept fires on \(path) (highest: \(head.concepts[best]) \(number(p[best], digits: 2))); name one with --concept")
@@ -171,18 +171,17 @@ struct Explain: ParsableCommand {
             }
         }
         // Compute everything first, then write: nothing is left half-written.
-        let explanations = try concepts.map { try explainer.explain(image, concept: $0, annotations: annotations) }
+        let explained = try explainer.explain(image, concepts: concepts, annotations: annotations, pictures: out != nil)
         if let out {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-            let original = try ImageDecoder().decode(path: path)
             let stem = FileName.safe(((path as NSString).lastPathComponent as NSString).deletingPathExtension)
-            for e in explanations {
+            for (e, picture) in explained {
                 let base = FilePaths.resolve(outputs.claim("\(stem).\(FileName.safe(e.concept))"), in: out)
-                try AtomicFile.write(ImageEncoder.png(ExplanationPicture.render(e, image: original)), to: base + ".png")
+                try AtomicFile.write(ImageEncoder.png(picture!), to: base + ".png")
                 try AtomicFile.write(try jsonText(e) + "\n", to: base + ".json")
             }
         }
-        return explanations
+        return explained.map(\.explanation)
     }
 
     /// Region labels for an image from `--data`, or from a manifest.csv up to three folders above it.
@@ -196,10 +195,10 @@ struct Explain: ParsableCommand {
                 folder = FilePaths.parent(of: folder)
             }
         }
-        let target = URL(fileURLWithPath: image).standardized.path
+        let target = canonicalPath(image)
         for path in candidates where FileManager.default.fileExists(atPath: path) {
             let dataset = try Dataset.open(path, checkImages: false)
-            if let sample = dataset.samples.first(where: { URL(fileURLWithPath: $0.path).standardized.path == target }) {
+            if let sample = dataset.samples.first(where: { canonicalPath($0.path) == target }) {
                 return sample.regions
             }
         }

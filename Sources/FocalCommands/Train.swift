@@ -92,8 +92,7 @@ struct Train: ParsableCommand {
         if let features, let labels {
             model = try trainOnOwnFeatures(features: features, labels: labels, trainer: trainer)
         } else {
-            let dataset = try Dataset.open(data!)
-            dataset.issues.forEach { warn($0.description) }
+            let dataset = try openDataset(data!)
             if concepts.isEmpty && !exclusive {
                 ConceptTrainer.untrainableConcepts(trainer.trainingSamples(dataset)).forEach { warn("\(dataset.source): \($0)") }
             }
@@ -138,25 +137,11 @@ struct Train: ParsableCommand {
             throw ValidationError("\(labels): \(table.samples.count) label rows for \(matrix.rows) feature rows")
         }
         table.issues.forEach { warn($0.description) }
-        let rows = trainer.hierarchy == .propagate ? trainer.taxonomy?.propagated(table.samples).samples ?? table.samples : table.samples
-        if concepts.isEmpty && !exclusive { ConceptTrainer.untrainableConcepts(rows).forEach { warn("\(labels): \($0)") } }
-        let names = concepts.isEmpty ? ConceptTrainer.trainableConcepts(rows) : concepts
-        guard !names.isEmpty else { throw DatasetError(file: labels, ConceptTrainer.nothingToTrain(rows, columns: table.columns)) }
-        let labelValues = rows.flatMap { s in names.map { s.label($0).map { $0 ? ConceptLabel.positive : .negative } ?? .unknown } }
-        var model: HeadModel
-        do {
-            let rows = matrix.rows
-            model = try trainer.head.fit(consume matrix, LabelMatrix(rows: rows, concepts: names.count, values: labelValues),
-                                         concepts: names)
-        } catch let error as TrainingError {
-            guard case .nonFinite = error else { throw error }
-            throw DatasetError(file: features, error.description)
+        if concepts.isEmpty && !exclusive {
+            ConceptTrainer.untrainableConcepts(trainer.labelled(table.samples)).forEach { warn("\(labels): \($0)") }
         }
-        model.provenance = Provenance(notes: ["features": features, "labels": labels])
-        if let taxonomy = trainer.taxonomy {
-            model.provenance.notes.merge(["taxonomy": taxonomy.file, "taxonomy_sha256": taxonomy.sha256, "hierarchy": hierarchy.rawValue]) { a, _ in a }
-        }
-        return model
+        return try trainer.train(features: consume matrix, samples: table.samples, columns: table.columns,
+                                 featuresFile: features, labelsFile: labels)
     }
 }
 

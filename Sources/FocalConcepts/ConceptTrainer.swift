@@ -85,8 +85,7 @@ public struct ConceptTrainer {
     /// The dataset's training samples, with labels propagated up and down the
     /// taxonomy's hierarchy when asked.
     public func trainingSamples(_ dataset: Dataset) -> [Sample] {
-        guard hierarchy == .propagate, let taxonomy else { return dataset.trainingSamples }
-        return taxonomy.propagated(dataset.trainingSamples).samples
+        labelled(dataset.trainingSamples)
     }
 
     public func train(_ dataset: Dataset, featurizer: Featurizer, progress: ((Int, Int) -> Void)? = nil) throws -> Outcome {
@@ -130,19 +129,19 @@ extension HeadModel {
     /// Reads a model file and checks it was trained on this backbone's features.
     public static func load(_ path: String, backbone: Backbone) throws -> HeadModel {
         let model: HeadModel
-        guard FileManager.default.fileExists(atPath: path) else { throw DatasetError(file: path, "no such model file") }
+        guard FileManager.default.fileExists(atPath: path) else { throw ModelFileError(file: path, message: "no such model file") }
         do { model = try HeadModel.read(from: path) } catch let error as DecodingError {
-            throw DatasetError(file: path, "not a Focal model file (\(describe(error)))")
+            throw ModelFileError(file: path, message: "not a Focal model file (\(describe(error)))")
         } catch let error as TrainingError {
-            throw DatasetError(file: path, error.description)
+            throw ModelFileError(file: path, message: error.description)
         } catch {
-            throw DatasetError(file: path, "cannot read the model: \(error)")
+            throw ModelFileError(file: path, message: "cannot read the model: \(error)")
         }
         if let sha = model.provenance.backboneSHA256, sha != Backbone.weightsSHA256 {
-            throw DatasetError(file: path, "trained on another backbone (weights \(sha.prefix(12))…); retrain it")
+            throw ModelFileError(file: path, message: "trained on another backbone (weights \(sha.prefix(12))…); retrain it")
         }
         guard model.featureCount == EfficientNetLite0.embeddingSize else {
-            throw DatasetError(file: path, "expects \(model.featureCount) features, the backbone gives \(EfficientNetLite0.embeddingSize)")
+            throw ModelFileError(file: path, message: "expects \(model.featureCount) features, the backbone gives \(EfficientNetLite0.embeddingSize)")
         }
         return model
     }

@@ -41,6 +41,21 @@ public struct Dataset: Sendable {
         return train.isEmpty ? samples.filter { $0.split == nil } : train
     }
 
+    /// The samples a model is evaluated on: the test split; else those with no
+    /// split (a train split is what the model learned from); else all of them.
+    public var evaluationSamples: [Sample] {
+        let test = samples(in: .test)
+        if !test.isEmpty { return test }
+        let unsplit = samples(in: nil)
+        return unsplit.isEmpty ? samples : unsplit
+    }
+
+    /// A manifest given as a test set: its test split, or all of it when it has none.
+    public var testSplitOrAll: [Sample] {
+        let test = samples(in: .test)
+        return test.isEmpty ? samples : test
+    }
+
     /// Opens a manifest (.csv, .jsonl), a folder holding `manifest.csv` or
     /// `manifest.jsonl`, or a folder per concept.
     public static func open(_ path: String, checkImages: Bool = true) throws -> Dataset {
@@ -49,8 +64,8 @@ public struct Dataset: Sendable {
             throw DatasetError(file: path, "no such file or folder")
         }
         if isDirectory.boolValue {
-            for name in ["manifest.csv", "manifest.jsonl"] where FileManager.default.fileExists(atPath: path + "/" + name) {
-                var reader = ManifestReader(path: path + "/" + name, checkImages: checkImages)
+            if let manifest = manifest(in: path) {
+                var reader = ManifestReader(path: manifest, checkImages: checkImages)
                 return try reader.read()
             }
             return try FolderDataset.read(path)

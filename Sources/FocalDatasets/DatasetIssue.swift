@@ -1,3 +1,5 @@
+import FocalFiles
+
 /// A problem found in a dataset that did not stop it from being used: the row
 /// (or the whole file) is named so a person can fix it.
 public struct DatasetIssue: CustomStringConvertible, Equatable, Sendable {
@@ -19,12 +21,11 @@ public struct DatasetIssue: CustomStringConvertible, Equatable, Sendable {
 }
 
 /// A dataset that cannot be used at all.
-public struct DatasetError: Error, CustomStringConvertible, Sendable {
+public struct DatasetError: FileFault {
     public var file: String
     public var message: String
     public init(file: String, _ message: String) {
         self.file = file
         self.message = message
     }
-    public var description: String { "\(file): \(message)" }
 }

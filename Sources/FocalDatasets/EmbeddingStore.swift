@@ -81,7 +81,7 @@ public final class EmbeddingStore: @unchecked Sendable {
             } catch let error as DatabaseError where isDamage(error) {
                 throw error
             } catch {
-                throw DatasetError(file: path, "cannot open the embedding store: \(error)")
+                throw StoreError(file: path, message: "cannot open the embedding store: \(error)")
             }
         }
     }
@@ -103,7 +103,7 @@ public final class EmbeddingStore: @unchecked Sendable {
         var aside = "\(path).damaged-\(stamp)", n = 1
         while FileManager.default.fileExists(atPath: aside) { n += 1; aside = "\(path).damaged-\(stamp)-\(n)" }
         guard rename(path, aside) == 0 else {
-            throw DatasetError(file: path, "the embedding store is damaged (SQLite error \(error.resultCode.rawValue)) and cannot be moved aside "
+            throw StoreError(file: path, message: "the embedding store is damaged (SQLite error \(error.resultCode.rawValue)) and cannot be moved aside "
                                + "(\(String(cString: strerror(errno)))); run with --no-store, or move it away by hand")
         }
         for suffix in ["-wal", "-shm"] { _ = rename(path + suffix, aside + suffix) }
@@ -138,7 +138,7 @@ public final class EmbeddingStore: @unchecked Sendable {
 
     private func fault(_ error: Error) -> Error {
         guard let error = error as? DatabaseError else { return error }
-        return DatasetError(file: path, "the embedding store failed (SQLite error \(error.resultCode.rawValue): \(error.message ?? "unknown")); "
+        return StoreError(file: path, message: "the embedding store failed (SQLite error \(error.resultCode.rawValue): \(error.message ?? "unknown")); "
                             + "run with --no-store to go on without it")
     }
 

@@ -12,7 +12,7 @@ public final class Featurizer {
     public let batchSize: Int
 
     /// What the store keys embeddings by: the backbone and the preprocessing mode.
-    public var storeKey: String { backbone.identity + (preprocessing.exact ? "/exact" : "/dct512") }
+    public var storeKey: String { backbone.identity + preprocessing.storeKeySuffix }
 
     public init(backbone: Backbone, preprocessing: Preprocessing = Preprocessing(), store: EmbeddingStore?, batchSize: Int = 32) {
         self.backbone = backbone

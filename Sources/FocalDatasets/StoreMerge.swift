@@ -23,15 +23,15 @@ extension EmbeddingStore {
     /// interrupted merge leaves `target` as it was. No other process may
     /// write `target` meanwhile.
     public static func merge(_ sources: [String], into target: String) throws -> MergeSummary {
-        guard !sources.isEmpty else { throw DatasetError(file: target, "no stores to merge") }
+        guard !sources.isEmpty else { throw StoreError(file: target, message: "no stores to merge") }
         let canonicalTarget = canonicalPath(target)
         let targetExists = FileManager.default.fileExists(atPath: target)
         var inputs: [String] = targetExists ? [target] : []
         var seen = Set(inputs.map(canonicalPath))
         for source in sources {
-            guard FileManager.default.fileExists(atPath: source) else { throw DatasetError(file: source, "no such store") }
+            guard FileManager.default.fileExists(atPath: source) else { throw StoreError(file: source, message: "no such store") }
             guard seen.insert(canonicalPath(source)).inserted else {
-                throw DatasetError(file: source, canonicalPath(source) == canonicalTarget ? "is the store merged into (--into); name it once"
+                throw StoreError(file: source, message: canonicalPath(source) == canonicalTarget ? "is the store merged into (--into); name it once"
                                                                                       : "named twice")
             }
             inputs.append(source)
@@ -43,9 +43,9 @@ extension EmbeddingStore {
                 let queue = try DatabaseQueue(path: target)
                 let busy = try queue.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA wal_checkpoint(TRUNCATE)") ?? 0 }
                 try queue.close()
-                guard busy == 0 else { throw DatasetError(file: target, "is in use by another process; merge into it when that one has finished") }
+                guard busy == 0 else { throw StoreError(file: target, message: "is in use by another process; merge into it when that one has finished") }
             } catch let error as DatabaseError {
-                throw DatasetError(file: target, "not an embedding store (\(error.message ?? "SQLite error \(error.resultCode.rawValue)"))")
+                throw StoreError(file: target, message: "not an embedding store (\(error.message ?? "SQLite error \(error.resultCode.rawValue)"))")
             }
         }
         func open(_ path: String) throws -> DatabaseQueue {
@@ -54,7 +54,7 @@ extension EmbeddingStore {
                 _ = try queue.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM embedding") }
                 return queue
             } catch let error as DatabaseError {
-                throw DatasetError(file: path, "not an embedding store (\(error.message ?? "SQLite error \(error.resultCode.rawValue)"))")
+                throw StoreError(file: path, message: "not an embedding store (\(error.message ?? "SQLite error \(error.resultCode.rawValue)"))")
             }
         }
         let queues = try inputs.map(open)
@@ -66,7 +66,7 @@ extension EmbeddingStore {
         }
         let identities = Set(backbones.flatMap(\.names))
         guard identities.count <= 1 else {
-            throw DatasetError(file: target, "the stores hold embeddings of different backbones: "
+            throw StoreError(file: target, message: "the stores hold embeddings of different backbones: "
                                + backbones.filter { !$0.names.isEmpty }.map { "\($0.store) (\($0.names.joined(separator: ", ")))" }.joined(separator: "; "))
         }
 
@@ -95,7 +95,7 @@ extension EmbeddingStore {
                         if db.changesCount == 1 { count += 1; continue }
                         let other = try Data.fetchOne(existing, arguments: [hash, backbone])
                         guard other == vector else {
-                            throw DatasetError(file: path, "its embedding of image \(hash) differs from another store's; nothing was merged")
+                            throw StoreError(file: path, message: "its embedding of image \(hash) differs from another store's; nothing was merged")
                         }
                         duplicates += 1
                     }
@@ -108,7 +108,7 @@ extension EmbeddingStore {
         // The old target's write-ahead log must not be replayed onto the new file.
         for suffix in ["-wal", "-shm"] { unlink(target + suffix) }
         guard rename(temporary, target) == 0 else {
-            throw DatasetError(file: target, "cannot replace the store: \(String(cString: strerror(errno)))")
+            throw StoreError(file: target, message: "cannot replace the store: \(String(cString: strerror(errno)))")
         }
         done = true
         return MergeSummary(rows: rows, added: added, duplicates: duplicates, backbone: identities.first)

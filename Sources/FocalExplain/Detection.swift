@@ -32,12 +32,10 @@ public struct Detections: Codable, Sendable {
 extension Explainer {
     /// The boxes of the concepts that fire on `image` (of `only` those, when given).
     public func detect(_ image: Image, only: [String]? = nil) throws -> Detections {
-        let probabilities = model.probabilities(embedding: backbone.network.embed([image.input])[0])
+        let (fired, probabilities) = firing(image)
         var positives: [String] = [], negatives: [String] = []
-        for (c, name) in model.concepts.enumerated() where only?.contains(name) ?? true {
-            let fires = model.mode == .multiLabel ? probabilities[c] >= model.thresholds[c]
-                : c == probabilities.indices.max { probabilities[$0] < probabilities[$1] }
-            if fires { positives.append(name) } else { negatives.append(name) }
+        for name in model.concepts where only?.contains(name) ?? true {
+            if fired.contains(name) { positives.append(name) } else { negatives.append(name) }
         }
         positives.sort { probabilities[model.concepts.firstIndex(of: $0)!] > probabilities[model.concepts.firstIndex(of: $1)!] }
         let scales = try usableScales(image)

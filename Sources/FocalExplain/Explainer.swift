@@ -67,14 +67,15 @@ public struct Explainer {
         model.decisionFunction(FeatureMatrix(rows: 1, columns: embedding.count, values: embedding))[c]
     }
 
-    /// The image, read once: its bytes decoded, its original size, the 224×224 input.
+    /// The image, read once (see `PreparedImage`), with the feature maps its concepts share.
     public struct Image {
-        public let path: String
-        public let decoded: RGBImage
-        public let size: (width: Int, height: Int)
-        public let geometry: CropGeometry
-        public let crop: RGBImage
-        public let input: [Float]
+        public let prepared: PreparedImage
+        public var path: String { prepared.path }
+        public var decoded: RGBImage { prepared.decoded }
+        public var size: (width: Int, height: Int) { prepared.size }
+        public var geometry: CropGeometry { prepared.geometry }
+        public var crop: RGBImage { prepared.crop }
+        public var input: [Float] { prepared.input }
         /// Feature maps already computed for this image, kept for its other concepts.
         let views = ViewCache()
 
@@ -82,16 +83,12 @@ public struct Explainer {
             var byKey: [String: LogitMap.Views] = [:]
         }
 
+        public init(_ prepared: PreparedImage) {
+            self.prepared = prepared
+        }
+
         public init(path: String, preprocessing: Preprocessing) throws {
-            let bytes = try readFileBytes(path)
-            let size: (width: Int, height: Int)
-            do { size = try ImageDecoder().size(of: bytes) } catch let error as ImageError { throw error.at(path) }
-            do { decoded = try preprocessing.decoder.decode(bytes) } catch let error as ImageError { throw error.at(path) }
-            self.path = path
-            self.size = size
-            geometry = CropGeometry(originalWidth: size.width, originalHeight: size.height)
-            crop = preprocessing.networkImage(decoded)
-            input = Preprocessing.normalize(crop)
+            self.init(try preprocessing.prepare(path: path))
         }
     }
 

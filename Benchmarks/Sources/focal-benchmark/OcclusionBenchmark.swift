@@ -44,12 +44,12 @@ func occlusionBenchmark(path: String?) throws -> [String: Any] {
     let changeThreshold = threshold("--change-threshold", defaults.changeThreshold)
     let coarseThreshold = threshold("--coarse-threshold", defaults.coarseThreshold)
     let backbone = try Backbone.load()
-    let image: RGBImage
-    if let path { image = try Preprocessing().networkImage(path: path) } else {
-        image = RGBImage(width: 224, height: 224, pixels: (0..<(224 * 224 * 3)).map { UInt8(($0 * 7919) % 251) })
-    }
-    let decoded = try path.map { try Preprocessing().decoder.decode(path: $0) } ?? image
-    let original = try path.map { try ImageDecoder().size(path: $0) } ?? (decoded.width, decoded.height)
+    // The photo read once (or a synthetic input): its crop, its decode and its original size.
+    let prepared = try path.map { try Preprocessing().prepare(path: $0) }
+    let image = prepared?.crop
+        ?? RGBImage(width: 224, height: 224, pixels: (0..<(224 * 224 * 3)).map { UInt8(($0 * 7919) % 251) })
+    let decoded = prepared?.decoded ?? image
+    let original = prepared?.size ?? (decoded.width, decoded.height)
     let input = Preprocessing.normalize(image)
     let baseline = [Float](repeating: 0, count: input.count)
     let positions = Array(stride(from: 0, through: 224 - window, by: step))

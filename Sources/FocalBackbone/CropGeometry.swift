@@ -1,6 +1,3 @@
-import FocalBackbone
-import FocalDatasets
-
 /// Where the network's input sits in the original photo: the photo was
 /// resized (shorter side 256 for the 224×224 input; s·256/224 for an s×s one)
 /// and centre-cropped, so boxes found on the input map back to original
@@ -37,18 +34,18 @@ public struct CropGeometry: Sendable, Equatable {
     }
 
     /// A box on the input, in original pixels (clipped to the photo).
-    public func toOriginal(_ box: GridBox) -> Region.Box {
+    public func toOriginal(_ box: GridBox) -> Box {
         let sx = Double(originalWidth) / Double(resizedWidth), sy = Double(originalHeight) / Double(resizedHeight)
         let x0 = Int((Double(box.columns.lowerBound + left) * sx).rounded(.down))
         let y0 = Int((Double(box.rows.lowerBound + top) * sy).rounded(.down))
         let x1 = min(originalWidth, Int((Double(box.columns.upperBound + left) * sx).rounded(.up)))
         let y1 = min(originalHeight, Int((Double(box.rows.upperBound + top) * sy).rounded(.up)))
-        return Region.Box(x: max(0, x0), y: max(0, y0), width: max(1, x1 - max(0, x0)), height: max(1, y1 - max(0, y0)))
+        return Box(x: max(0, x0), y: max(0, y0), width: max(1, x1 - max(0, x0)), height: max(1, y1 - max(0, y0)))
     }
 
     /// A box in original pixels, on the input (clipped to it; empty
     /// when the box lies outside the centre crop).
-    public func toCrop(_ box: Region.Box) -> GridBox {
+    public func toCrop(_ box: Box) -> GridBox {
         let sx = Double(resizedWidth) / Double(originalWidth), sy = Double(resizedHeight) / Double(originalHeight)
         func clip(_ v: Int) -> Int { min(side, max(0, v)) }
         let x0 = clip(Int((Double(box.x) * sx).rounded(.down)) - left)
@@ -59,13 +56,13 @@ public struct CropGeometry: Sendable, Equatable {
     }
 
     /// The whole input, in original pixels.
-    public var cropBox: Region.Box {
+    public var cropBox: Box {
         toOriginal(GridBox(rows: 0..<side, columns: 0..<side))
     }
 }
 
-extension Region {
-    /// A box in pixels of an original image.
+extension CropGeometry {
+    /// A box in pixels of an original image (a dataset's `Box`).
     public struct Box: Codable, Sendable, Equatable {
         public var x: Int, y: Int, width: Int, height: Int
         public init(x: Int, y: Int, width: Int, height: Int) {
@@ -83,6 +80,4 @@ extension Region {
             return smaller > 0 ? Double(intersection(o)) / Double(smaller) : 0
         }
     }
-
-    public var box: Box { Box(x: x, y: y, width: width, height: height) }
 }
