@@ -611,50 +611,10 @@ def bench_store(args, benchmark_bin, results):
 
 # ---------------------------------------------------------------- f. training
 
-def bench_training(args, benchmark_bin, results):
-    script = os.path.join(HERE, "training_vs_sklearn.py")
-    log("== f. training: Focal's logistic head vs scikit-learn (Benchmarks/training_vs_sklearn.py) ==")
-    if not os.path.exists(script):
-        log("skipped")
-        results["training"] = {"skipped": "Benchmarks/training_vs_sklearn.py not found"}
-        return
-    cmd = [sys.executable, script, "--binary", benchmark_bin] + (["--quick"] if args.training_quick else [])
-    load = HostLoad()
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    lines = []
-    for line in proc.stdout:  # echoed as it comes (the script takes minutes), up to its closing JSON
-        lines.append(line.rstrip("\n"))
-        if not any(previous.startswith("[") for previous in lines):
-            log("  | " + lines[-1])
-    code = proc.wait()
-    out = {"command": " ".join(cmd[1:]), "exit_code": code, "wall_seconds": time.perf_counter() - t0,
-           "host_busy_other": load.foreign(),
-           "speed_up_lines": [line.strip() for line in lines if line.strip().startswith("speed-up:")]}
-    starts = [i for i, line in enumerate(lines) if line.startswith("[")]
-    try:
-        out["rows"] = json.loads("\n".join(lines[starts[-1]:]))
-    except (IndexError, ValueError):
-        out["rows"] = None
-        log("warning: no JSON found in the script's output")
-    if code != 0:
-        log(f"warning: {os.path.basename(script)} exited {code}" +
-            (" (an objective not within 1e-6 of scikit-learn's)" if out["rows"] else ""))
-    results["training"] = out
-    log(f"training: {len(out['speed_up_lines'])} comparisons in {out['wall_seconds']:.0f} s "
-        f"(other load on host {out['host_busy_other']:.0%})")
-    bench_training_command(args, os.path.join(os.path.dirname(benchmark_bin), "focal"), results)
-
-
-def bench_training_command(args, focal_bin, results):
-    """The whole `focal train --features --labels --c 1` against scikit-learn doing the same work."""
-    script = os.path.join(HERE, "train_command_vs_sklearn.py")
-    log("== f. training: focal train vs the same work in scikit-learn (Benchmarks/train_command_vs_sklearn.py) ==")
-    if not os.path.exists(script) or not os.path.exists(focal_bin):
-        log("skipped")
-        results["training_command"] = {"skipped": f"{script} or {focal_bin} not found"}
-        return
-    cmd = [sys.executable, script, "--binary", focal_bin] + (["--quick"] if args.training_quick else [])
+def run_comparison_script(cmd):
+    """Runs a peer-comparison script, echoing its lines as they come (it takes
+    minutes) up to its closing JSON; returns its exit code, wall time, host load,
+    "speed-up:" lines and parsed JSON rows."""
     load = HostLoad()
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -673,6 +633,38 @@ def bench_training_command(args, focal_bin, results):
     except (IndexError, ValueError):
         out["rows"] = None
         log("warning: no JSON found in the script's output")
+    return out
+
+
+def bench_training(args, benchmark_bin, results):
+    script = os.path.join(HERE, "training_vs_sklearn.py")
+    log("== f. training: Focal's logistic head vs scikit-learn (Benchmarks/training_vs_sklearn.py) ==")
+    if not os.path.exists(script):
+        log("skipped")
+        results["training"] = {"skipped": "Benchmarks/training_vs_sklearn.py not found"}
+        return
+    cmd = [sys.executable, script, "--binary", benchmark_bin] + (["--quick"] if args.training_quick else [])
+    out = run_comparison_script(cmd)
+    code = out["exit_code"]
+    if code != 0:
+        log(f"warning: {os.path.basename(script)} exited {code}" +
+            (" (an objective not within 1e-6 of scikit-learn's)" if out["rows"] else ""))
+    results["training"] = out
+    log(f"training: {len(out['speed_up_lines'])} comparisons in {out['wall_seconds']:.0f} s "
+        f"(other load on host {out['host_busy_other']:.0%})")
+    bench_training_command(args, os.path.join(os.path.dirname(benchmark_bin), "focal"), results)
+
+
+def bench_training_command(args, focal_bin, results):
+    """The whole `focal train --features --labels --c 1` against scikit-learn doing the same work."""
+    script = os.path.join(HERE, "train_command_vs_sklearn.py")
+    log("== f. training: focal train vs the same work in scikit-learn (Benchmarks/train_command_vs_sklearn.py) ==")
+    if not os.path.exists(script) or not os.path.exists(focal_bin):
+        log("skipped")
+        results["training_command"] = {"skipped": f"{script} or {focal_bin} not found"}
+        return
+    cmd = [sys.executable, script, "--binary", focal_bin] + (["--quick"] if args.training_quick else [])
+    out = run_comparison_script(cmd)
     results["training_command"] = out
     log(f"training command: {len(out['speed_up_lines'])} comparisons in {out['wall_seconds']:.0f} s "
         f"(other load on host {out['host_busy_other']:.0%})")
