@@ -46,14 +46,14 @@ final class RegionExampleCommandTests: XCTestCase {
         let explain = try focal(["explain", "--model", model, image, "--concept", "foam", "--json"])
         XCTAssertEqual(explain.status, 0, explain.stderr)
 
-        // One command compares the two ways of training on the same revision.
+        // One command compares the two ways of training on the same revision (a fixed C keeps it quick).
         let compare = try focal(["compare", Self.pints, Self.pints, "--test", Self.pints, "--concept", "foam",
-                                 "--examples-b", "regions", "--json"])
+                                 "--examples-b", "regions", "--c", "1", "--json"])
         XCTAssertEqual(compare.status, 0, compare.stderr)
         let report = try object(compare.stdout)
         XCTAssertNil((report["a"] as? [String: Any])?["examples"])
         XCTAssertEqual(((report["b"] as? [String: Any])?["examples"] as? [String: Any])?["kind"] as? String, "regions")
-        let text = try focal(["compare", Self.pints, Self.pints, "--test", Self.pints, "--concept", "foam", "--examples-b", "both"])
+        let text = try focal(["compare", Self.pints, Self.pints, "--test", Self.pints, "--concept", "foam", "--examples-b", "both", "--c", "1"])
         XCTAssertTrue(text.stdout.contains("training examples:"), text.stdout)
     }
 

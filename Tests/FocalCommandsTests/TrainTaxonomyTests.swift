@@ -95,7 +95,7 @@ extension ConceptCommandTests {
         let text = try focal(["evaluate", "--model", model, pints])
         XCTAssertTrue(text.stdout.contains("perfect_pint (") && text.stdout.contains("\n  described as: \(described)\n"), text.stdout)
 
-        let compare = try focal(["compare", pints, pints, "--test", pints, "--concept", "perfect_pint", "--json"])
+        let compare = try focal(["compare", pints, pints, "--test", pints, "--concept", "perfect_pint", "--c", "1", "--json"])
         XCTAssertEqual(compare.status, 0, compare.stderr)
         XCTAssertEqual((try object(compare.stdout)["concepts"] as! [[String: Any]])[0]["description"] as? String, described)
         // Without a taxonomy beside the data or named, no description key at all.
