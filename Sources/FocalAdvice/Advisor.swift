@@ -105,6 +105,7 @@ public struct Advisor {
 
         var additions: [CounterExample] = []
         var setAside = 0
+        var screenRule: CounterExampleScreen.Rule?
         if let pool {
             // Never training images, and never test images: a counter-example
             // taken from the test split would be scored on after training on it.
@@ -117,11 +118,19 @@ public struct Advisor {
             let scores = scorer?.scores(poolData.features) ?? [:]
             // The advised model's log-odds per row (rows of `width` concepts).
             let width = model.concepts.count, poolLogits = model.decisionFunction(poolData.features)
-            let found = CounterExampleSearch(concept: concept, drivers: drivers)
-                .find(pool: poolData.samples, scores: scores, conceptLogits: (0..<poolData.samples.count).map { poolLogits[$0 * width + k] })
-            let screen = CounterExampleScreen(falsePositiveLogits: (0..<targetData.samples.count).map { targetLogits[$0 * width + k] })
+            let search = CounterExampleSearch(concept: concept, drivers: drivers)
+            progress?("learning the \(concept) apart from its context", 0, 1)
+            let presence = try PresenceHead.train(concept: concept, training: data, excluded: Set(notFocal.map(\.image)),
+                                                  drivers: drivers, minimumElements: search.minimumElements,
+                                                  falsePositives: targetData.features)
+            let found = search.find(pool: poolData.samples, scores: scores,
+                                    conceptLogits: (0..<poolData.samples.count).map { poolLogits[$0 * width + k] },
+                                    presence: presence?.probabilities(poolData.features))
+            let screen = presence.map(CounterExampleScreen.init(presence:))
+                ?? CounterExampleScreen(falsePositiveLogits: (0..<targetData.samples.count).map { targetLogits[$0 * width + k] })
             let screened = screen?.screen(found) ?? (kept: found, setAside: 0)
             setAside = screened.setAside
+            screenRule = screen?.rule
             additions = Array(screened.kept.prefix(maximumAdditions))
         }
         let samplesByPath = Dictionary(samples.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
@@ -131,7 +140,7 @@ public struct Advisor {
                 .init(image: f.image, reason: f.reason, contextShare: f.contextShare, influence: influenceByPath[f.image],
                       elements: samplesByPath[f.image].map { Elements.known(in: $0, except: concept).sorted() } ?? [])
             },
-            add: additions, setAside: pool == nil ? nil : setAside)
+            add: additions, setAside: pool == nil ? nil : setAside, screen: screenRule)
         return Advice(
             model: modelPath, data: training.source, concept: concept, falsePositives: falsePositives,
             explanation: explanation, cooccurrence: cooccurrence, drivers: drivers,

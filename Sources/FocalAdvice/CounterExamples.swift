@@ -20,37 +20,18 @@ public struct CounterExample: Codable, Sendable, Equatable {
     public var verified: Bool
     /// The advised model's log-odds for the concept on the photo.
     public var conceptLogit: Double?
+    /// The probability that the photo shows the concept after all, from the
+    /// head that tells the concept from its context (`PresenceHead`).
+    public var presence: Double?
 
-    public init(image: String, elements: [ElementScore], score: Double, verified: Bool, conceptLogit: Double? = nil) {
+    public init(image: String, elements: [ElementScore], score: Double, verified: Bool, conceptLogit: Double? = nil,
+                presence: Double? = nil) {
         self.image = image
         self.elements = elements
         self.score = score
         self.verified = verified
         self.conceptLogit = conceptLogit
-    }
-}
-
-/// Which unverified candidates to keep: those the advised model scores no
-/// higher than the median false positive. The false positives show what the
-/// context alone earns; a photo that scores above the typical one likely shows
-/// the concept as well (the model adds the concept's evidence to the
-/// context's), and taken as a negative it would teach the model to miss the
-/// concept. Labelled candidates are kept whatever they score.
-public struct CounterExampleScreen: Sendable {
-    /// The median of the false positives' log-odds.
-    public let ceiling: Double
-
-    public init?(falsePositiveLogits: [Double]) {
-        let sorted = falsePositiveLogits.filter(\.isFinite).sorted()
-        guard !sorted.isEmpty else { return nil }
-        let n = sorted.count
-        ceiling = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2
-    }
-
-    /// The candidates kept, and how many unverified ones were set aside.
-    public func screen(_ candidates: [CounterExample]) -> (kept: [CounterExample], setAside: Int) {
-        let kept = candidates.filter { $0.verified || ($0.conceptLogit ?? -.infinity) <= ceiling }
-        return (kept, candidates.count - kept.count)
+        self.presence = presence
     }
 }
 
@@ -72,7 +53,9 @@ public struct CounterExampleSearch {
     ///   - pool: the candidate photos (already embedded in `features`, same order).
     ///   - scores: element scores per pool row (from `ElementScorer`), if any.
     ///   - conceptLogits: the advised model's log-odds for the concept per pool row, if known.
-    public func find(pool: [Sample], scores: [String: [Double]], conceptLogits: [Double]? = nil) -> [CounterExample] {
+    ///   - presence: `PresenceHead`'s probability of the concept per pool row, if known.
+    public func find(pool: [Sample], scores: [String: [Double]], conceptLogits: [Double]? = nil,
+                     presence: [Double]? = nil) -> [CounterExample] {
         var found: [CounterExample] = []
         for (row, sample) in pool.enumerated() where !Elements.contains(sample, concept) {
             let annotated = Elements.known(in: sample, except: concept)
@@ -85,7 +68,7 @@ public struct CounterExampleSearch {
             let verified = sample.label(concept) == false || !sample.regions.isEmpty
             found.append(CounterExample(image: sample.path, elements: shown.sorted { $0.score > $1.score },
                                         score: elements.map(\.score).reduce(0, +) / Double(elements.count),
-                                        verified: verified, conceptLogit: conceptLogits?[row]))
+                                        verified: verified, conceptLogit: conceptLogits?[row], presence: presence?[row]))
         }
         // Verified first, then the fullest context.
         return found.sorted { ($0.verified ? 1 : 0, $0.score, $1.image) > ($1.verified ? 1 : 0, $1.score, $0.image) }

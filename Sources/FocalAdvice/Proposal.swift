@@ -27,14 +27,18 @@ public struct Proposal: Codable, Sendable {
     /// Fullest context first.
     public var add: [CounterExample]
     /// Unlabelled pool photos with the context that were not proposed because
-    /// the model scores them above the median false positive (`CounterExampleScreen`).
+    /// they likely show the concept (`CounterExampleScreen`).
     public var setAside: Int?
+    /// How that was judged.
+    public var screen: CounterExampleScreen.Rule?
 
-    public init(concept: String, remove: [Removal], add: [CounterExample], setAside: Int? = nil) {
+    public init(concept: String, remove: [Removal], add: [CounterExample], setAside: Int? = nil,
+                screen: CounterExampleScreen.Rule? = nil) {
         self.concept = concept
         self.remove = remove
         self.add = add
         self.setAside = setAside
+        self.screen = screen
     }
 
     public var isEmpty: Bool { remove.isEmpty && add.isEmpty }
@@ -86,9 +90,12 @@ public struct Proposal: Codable, Sendable {
                            + (unverified > 0 ? " (check that the \(unverified) unlabelled ones show no \(concept))" : ""))
         }
         let n = setAside ?? 0
+        let why = screen == .presence
+            ? "a head trained to tell the \(concept) from its context (the focal positives against the photos known to show the context without it) finds a \(concept) in"
+            : "the model scores above the median false positive, so a \(concept) likely shows in"
         let aside = n == 0 ? ""
-            : n == 1 ? " 1 unlabelled \(context) photo was left out: the model scores it above the median false positive, so it likely shows a \(concept) too."
-            : " \(n) unlabelled \(context) photos were left out: the model scores them above the median false positive, so they likely show a \(concept) too."
+            : n == 1 ? " 1 unlabelled \(context) photo was left out: \(why) it."
+            : " \(n) unlabelled \(context) photos were left out: \(why) them."
         if actions.isEmpty {
             return (parts.isEmpty ? "Nothing to change: the '\(concept)' positives are focal and no counter-examples were found." : parts[0] + ".") + aside
         }

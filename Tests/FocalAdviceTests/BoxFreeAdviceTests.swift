@@ -38,14 +38,14 @@ final class BoxFreeAdviceTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(Double(hits) / Double(max(1, flagged.count)), 0.6, "precision of the not-focal flags")
     }
 
-    /// The bar without boxes is a context false-positive rate down ≥ 50%
+    /// The bar without boxes: a context false-positive rate down ≥ 50%
     /// relative, F1 not below revision 1's − 0.01, better than removing as many
     /// random positives. Without region labels in the pool, a photo with the
     /// context cannot be told by a label from one that also shows a bouquet;
-    /// the screen keeps the unlabelled ones that score no higher than the median
-    /// false positive. Measured: 0.94 → 0.46 (51% lower), random removal 0.66,
-    /// F1 −0.063 (the F1 bar is missed); 62 added, 55 set aside. Without the
-    /// screen: 0.94 → 0.52, F1 −0.22, 63 of its 100 additions showing a bouquet.
+    /// `PresenceHead` (the focal positives against the false positives and the
+    /// negatives that show the context) sets aside those it finds one in.
+    /// Measured before it, with the median-false-positive screen: 0.94 → 0.46,
+    /// F1 −0.058, 20 of its 62 additions showing a bouquet.
     func testTheBoxFreeRevisionLowersTheFalsePositivesAndBeatsRandomRemoval() {
         let f = Self.fixture, v = f.verification
         print("box-free advice: context false-positive rate \(v.before.contextFalsePositiveRate) → \(v.after.contextFalsePositiveRate) "
@@ -53,7 +53,8 @@ final class BoxFreeAdviceTests: XCTestCase {
               + "removed \(f.advice.proposal.remove.count), added \(f.advice.proposal.add.count), set aside \(f.advice.proposal.setAside ?? -1)")
         XCTAssertEqual(v.contextImages, 50)
         XCTAssertGreaterThanOrEqual(v.relativeDrop, 0.5)
-        XCTAssertGreaterThanOrEqual(v.f1Change, -0.1, "held at what it reaches, so that a regression fails")
+        XCTAssertGreaterThanOrEqual(v.f1Change, -0.01)
+        XCTAssertEqual(f.advice.proposal.screen, .presence)
         XCTAssertLessThan(v.after.contextFalsePositiveRate, v.random.mean.contextFalsePositiveRate)
         XCTAssertTrue(v.beatsRandom)
         XCTAssertGreaterThan(f.advice.proposal.setAside ?? 0, 0)

@@ -117,4 +117,24 @@ final class ProposalTests: XCTestCase {
         let summary = Proposal(concept: "bouquet", remove: [], add: kept, setAside: aside).summary(positives: 10, drivers: ["veil"], notFocal: 0)
         XCTAssertTrue(summary.contains("1 unlabelled veil photo was left out"), summary)
     }
+
+    /// With the presence rule, an unlabelled candidate is set aside when the
+    /// presence head's probability reaches its threshold (as `predict` calls a
+    /// positive), labelled ones are kept, and the summary says which rule judged.
+    func testThePresenceRuleSetsAsideWhatTheHeadFindsTheConceptIn() {
+        func candidate(_ name: String, verified: Bool, presence: Double?) -> CounterExample {
+            CounterExample(image: name, elements: [], score: 1, verified: verified, conceptLogit: 100, presence: presence)
+        }
+        let screen = CounterExampleScreen(rule: .presence, ceiling: 0.4)
+        let (kept, aside) = screen.screen([
+            candidate("labelled", verified: true, presence: 0.99), candidate("at", verified: false, presence: 0.4),
+            candidate("below", verified: false, presence: 0.39), candidate("above", verified: false, presence: 0.9),
+            candidate("unscored", verified: false, presence: nil),
+        ])
+        XCTAssertEqual(kept.map(\.image), ["labelled", "below", "unscored"])
+        XCTAssertEqual(aside, 2)
+        let summary = Proposal(concept: "bouquet", remove: [], add: kept, setAside: aside, screen: .presence)
+            .summary(positives: 10, drivers: ["veil"], notFocal: 0)
+        XCTAssertTrue(summary.contains("2 unlabelled veil photos were left out: a head trained to tell the bouquet from its context"), summary)
+    }
 }
