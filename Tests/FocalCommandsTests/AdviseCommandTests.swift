@@ -1,11 +1,11 @@
+import FocalTestSupport
 import Foundation
 import XCTest
 
 /// `focal advise` through the command line: the files it writes, its JSON, and
 /// bad input (a clear message, a non-zero exit, and no manifest written).
 final class AdviseCommandTests: XCTestCase {
-    static let wedding = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("datasets/wedding").path
+    static let wedding = Repository.dataset("wedding")
     static let folder = NSTemporaryDirectory() + "focal-advise-\(UUID().uuidString)"
     /// One store per test process, shared with the other wedding tests (rows are keyed by content hash).
     static let store = NSTemporaryDirectory() + "focal-tests-\(getpid()).sqlite"

@@ -1,4 +1,5 @@
 import FocalFiles
+import FocalTestSupport
 import Foundation
 import XCTest
 
@@ -6,7 +7,7 @@ import XCTest
 /// runs as a process and must end with one clear line and an exit code below
 /// 128 (no trap), naming the file and the fault.
 final class BadInputTests: XCTestCase {
-    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    static let repo = Repository.root.path
     static let photo = repo + "/datasets/photos/chair.jpg"
     var folder = ""
     var store: String { folder + "/store.sqlite" }
@@ -21,12 +22,11 @@ final class BadInputTests: XCTestCase {
     /// A float32 .npy of `rows`×`columns` (deterministic values, `poison` put at one cell).
     func writeFeatures(_ name: String, rows: Int = 40, columns: Int = 1280, poison: (Int, Int, Float)? = nil) throws {
         let writer = try NumPyMatrixWriter(path: folder + "/" + name, columns: columns)
-        var state: UInt64 = 12345
+        var random = KnuthLCG(seed: 12345)
         for i in 0..<rows {
             var row = [Float](repeating: 0, count: columns)
             for j in 0..<columns {
-                state = state &* 6364136223846793005 &+ 1442695040888963407
-                row[j] = Float(Int(state >> 40) % 2000) / 1000 - 1
+                row[j] = Float(Int(random.next() >> 40) % 2000) / 1000 - 1
             }
             row[0] += i % 2 == 0 ? 2 : -2
             if let (r, c, v) = poison, r == i { row[c] = v }

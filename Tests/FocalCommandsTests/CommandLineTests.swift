@@ -1,23 +1,20 @@
 import FocalFiles
+import FocalTestSupport
 import Foundation
 import XCTest
 
 /// Runs the built `focal` executable as a person would.
 final class CommandLineTests: XCTestCase {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
+    static let repository = Repository.root
     static let photos = repository.appendingPathComponent("datasets/photos").path
 
-    var folder: String!
+    /// A fresh folder for each test (`tearDown` drops it: XCTest keeps test cases alive to the end).
+    var temporary: TemporaryFolder!
+    var folder: String { temporary.path }
 
-    override func setUpWithError() throws {
-        folder = NSTemporaryDirectory() + "focal-cli-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    }
+    override func setUpWithError() throws { temporary = try TemporaryFolder("cli") }
 
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(atPath: folder)
-    }
+    override func tearDown() { temporary = nil }
 
     typealias Run = FocalRun
 

@@ -1,12 +1,12 @@
 import FocalBrowserCheck
+import FocalTestSupport
 import Foundation
 import XCTest
 
 /// `focal demo`, the README's first command: it runs the whole story and its
 /// summary states figures that other commands measure the same way.
 final class DemoCommandTests: XCTestCase {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path
+    static let repository = Repository.root.path
     static let out = NSTemporaryDirectory() + "focal-demo-\(UUID().uuidString)"
     /// Shared with the other wedding tests of this process.
     static let store = NSTemporaryDirectory() + "focal-tests-\(getpid()).sqlite"

@@ -1,4 +1,5 @@
 import FocalFiles
+import FocalTestSupport
 import Foundation
 import XCTest
 
@@ -43,14 +44,7 @@ extension ConceptCommandTests {
         XCTAssertTrue(propagated.stderr.contains("added 20 ancestor positives and 20 descendant negatives"), propagated.stderr)
 
         // The model file records the taxonomy's SHA-256 (sha256sum's) and the mode; the summary repeats them.
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-        process.arguments = [taxonomy]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        process.waitUntilExit()
-        let sha = String(String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).prefix(64))
+        let sha = try sha256sum(taxonomy)
         let model = try object(String(contentsOfFile: folder + "/propagated.focal", encoding: .utf8))
         let notes = (model["provenance"] as! [String: Any])["notes"] as! [String: String]
         XCTAssertEqual(notes["taxonomy_sha256"], sha)

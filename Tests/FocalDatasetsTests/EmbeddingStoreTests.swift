@@ -1,20 +1,18 @@
 import FocalBackbone
 import FocalDatasets
 import FocalFiles
+import FocalTestSupport
 import Foundation
 import XCTest
 
 final class EmbeddingStoreTests: XCTestCase {
-    var folder: String!
+    /// A fresh folder for each test (`tearDown` drops it: XCTest keeps test cases alive to the end).
+    var temporary: TemporaryFolder!
+    var folder: String { temporary.path }
 
-    override func setUpWithError() throws {
-        folder = NSTemporaryDirectory() + "focal-store-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    }
+    override func setUpWithError() throws { temporary = try TemporaryFolder("store") }
 
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(atPath: folder)
-    }
+    override func tearDown() { temporary = nil }
 
     func testStoredVectorsComeBackExactlyAndPerBackbone() throws {
         let store = try EmbeddingStore(path: folder + "/s.sqlite")
@@ -58,8 +56,7 @@ final class EmbeddingStoreTests: XCTestCase {
     }
 
     func testSecondRunHitsTheCache() throws {
-        let photos = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("datasets/photos").path
+        let photos = Repository.dataset("photos")
         let paths = ["cup.jpg", "spoons.jpg", "chair.jpg"].map { photos + "/" + $0 }
         let copy = folder + "/cup-copy.jpg"
         try FileManager.default.copyItem(atPath: paths[0], toPath: copy)

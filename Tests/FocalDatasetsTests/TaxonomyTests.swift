@@ -1,4 +1,5 @@
 import FocalDatasets
+import FocalTestSupport
 import Foundation
 import XCTest
 
@@ -6,16 +7,14 @@ import XCTest
 /// file as one line naming its place, the hierarchy's queries, did-you-mean,
 /// and propagation of labels, each against answers worked out by hand.
 final class TaxonomyTests: XCTestCase {
-    static let datasets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("datasets").path
-    var folder = ""
+    static let datasets = Repository.root.appendingPathComponent("datasets").path
+    /// A fresh folder for each test (`tearDown` drops it: XCTest keeps test cases alive to the end).
+    var temporary: TemporaryFolder!
+    var folder: String { temporary.path }
 
-    override func setUpWithError() throws {
-        folder = NSTemporaryDirectory() + "focal-taxonomy-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    }
+    override func setUpWithError() throws { temporary = try TemporaryFolder("taxonomy") }
 
-    override func tearDown() { try? FileManager.default.removeItem(atPath: folder) }
+    override func tearDown() { temporary = nil }
 
     /// Writes `text` to a file in the test's folder and returns its path.
     func file(_ text: String, _ name: String = "taxonomy.yaml") throws -> String {
@@ -82,15 +81,7 @@ final class TaxonomyTests: XCTestCase {
         XCTAssertFalse(t.excludes("stout", "water"))
         XCTAssertEqual(t["beer"]?.synonyms, ["ale"])
         // The digest is SHA-256 of the file's bytes (sha256sum's answer).
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-        process.arguments = [path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        process.waitUntilExit()
-        let expected = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).prefix(64)
-        XCTAssertEqual(t.sha256, String(expected))
+        XCTAssertEqual(t.sha256, try sha256sum(path))
     }
 
     func testMalformedYAMLIsOneLineWithLineAndColumn() throws {

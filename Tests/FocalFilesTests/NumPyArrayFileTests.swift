@@ -1,18 +1,16 @@
 import FocalFiles
+import FocalTestSupport
 import Foundation
 import XCTest
 
 final class NumPyArrayFileTests: XCTestCase {
-    var folder: String!
+    /// A fresh folder for each test (`tearDown` drops it: XCTest keeps test cases alive to the end).
+    var temporary: TemporaryFolder!
+    var folder: String { temporary.path }
 
-    override func setUpWithError() throws {
-        folder = NSTemporaryDirectory() + "focal-files-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    }
+    override func setUpWithError() throws { temporary = try TemporaryFolder("files") }
 
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(atPath: folder)
-    }
+    override func tearDown() { temporary = nil }
 
     /// The bytes NumPy's format spec (version 1.0) prescribes, written out by hand.
     func testHeaderFollowsTheNpyFormat() throws {

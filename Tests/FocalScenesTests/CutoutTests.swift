@@ -1,6 +1,7 @@
 import FocalFiles
 import FocalImages
 @testable import FocalScenes
+import FocalTestSupport
 import Foundation
 import XCTest
 

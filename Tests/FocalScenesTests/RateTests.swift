@@ -1,4 +1,5 @@
 @testable import FocalScenes
+import FocalTestSupport
 import Foundation
 import XCTest
 

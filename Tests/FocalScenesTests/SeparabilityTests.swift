@@ -1,5 +1,6 @@
 import FocalBackbone
 import FocalScenes
+import FocalTestSupport
 import Foundation
 import XCTest
 

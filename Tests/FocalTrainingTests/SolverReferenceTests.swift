@@ -1,3 +1,4 @@
+import FocalNumerics
 import XCTest
 @testable import FocalTraining
 
@@ -189,7 +190,7 @@ final class PreconditionerTests: XCTestCase {
 
     /// Batched triangular solves against the factored matrix itself: (βΣ + I)·x = v.
     func testFactorSolvesTheSystem() {
-        var random = SeededRandom(seed: 3)
+        var random = SplitMix64(seed: 3)
         let n = 37, rows = 50
         let x = FeatureMatrix(rows: rows, columns: n, values: (0..<(rows * n)).map { _ in Float(Int(random.next() % 2001) - 1000) / 500 })
         let factor = Preconditioner(standardized: x).factor(beta: 3)  // rounds to a power of √2: 2^(3/2)
