@@ -180,7 +180,7 @@ final class BadInputTests: XCTestCase {
         let run = try runFocal(["evaluate", "--model", model, folder + "/neg.csv", "--json"], store: store)
         XCTAssertLessThan(run.status, 128, run.stderr)
         guard run.status == 0 else { return XCTFail(run.stderr) }
-        let report = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
+        let report = try jsonObject(run.stdout)
         let concept = (report["concepts"] as! [[String: Any]])[0]
         for key in ["recall", "f1"] {
             let interval = concept[key] as! [String: Any]

@@ -1,3 +1,4 @@
+import FocalTestSupport
 import Foundation
 import XCTest
 
@@ -10,7 +11,7 @@ final class CheckCommandTests: XCTestCase {
     func focal(_ arguments: [String]) throws -> FocalRun { try runFocal(arguments, store: Self.store) }
 
     func findings(_ run: FocalRun) throws -> [[String: Any]] {
-        let document = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
+        let document = try jsonObject(run.stdout)
         return try XCTUnwrap(document["findings"] as? [[String: Any]])
     }
 

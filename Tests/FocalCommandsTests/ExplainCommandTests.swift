@@ -1,4 +1,5 @@
 import FocalImages
+import FocalTestSupport
 import Foundation
 import XCTest
 
@@ -21,7 +22,7 @@ final class ExplainCommandTests: XCTestCase {
         let report = folder + "/report"
         let run = try runFocal(["explain", "--model", model, image, "--concept", "bouquet", "--out", out, "--json", "--report", report], store: store)
         XCTAssertEqual(run.status, 0, run.stderr)
-        let doc = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
+        let doc = try jsonObject(run.stdout)
         for key in ["image", "concept", "score", "settings", "heatmap", "regions", "focal", "method", "scales", "logit", "baseline_logit"] {
             XCTAssertNotNil(doc[key], key)
         }
@@ -77,7 +78,7 @@ final class ExplainCommandTests: XCTestCase {
         // Occlusion is still there, with its knobs.
         let occluded = try runFocal(["explain", "--model", model, image, "--concept", "bouquet", "--method", "occlusion", "--json"], store: store)
         XCTAssertEqual(occluded.status, 0, occluded.stderr)
-        let occlusionDoc = try JSONSerialization.jsonObject(with: Data(occluded.stdout.utf8)) as! [String: Any]
+        let occlusionDoc = try jsonObject(occluded.stdout)
         XCTAssertEqual(occlusionDoc["method"] as? String, "occlusion")
         XCTAssertEqual((occlusionDoc["settings"] as! [String: Any])["mode"] as? String, "approximate")
 
@@ -136,7 +137,7 @@ final class ExplainCommandTests: XCTestCase {
         let lines = run.stdout.split(separator: "\n")
         XCTAssertEqual(lines.count, 3)
         for line in lines {
-            let doc = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+            let doc = try jsonObject(String(line))
             let positives = doc["positives"] as! [String], boxes = doc["boxes"] as! [[String: Any]]
             XCTAssertEqual(Set(positives).union(doc["negatives"] as! [String]), ["bouquet", "veil"])
             XCTAssertEqual(boxes.map { $0["concept"] as! String }.sorted(), positives.sorted())

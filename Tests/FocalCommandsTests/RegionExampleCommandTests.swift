@@ -1,3 +1,4 @@
+import FocalTestSupport
 import Foundation
 import XCTest
 
@@ -12,10 +13,6 @@ final class RegionExampleCommandTests: XCTestCase {
         try runFocal(arguments, store: Self.store)
     }
 
-    func object(_ text: String) throws -> [String: Any] {
-        try JSONSerialization.jsonObject(with: Data(text.utf8)) as! [String: Any]
-    }
-
     func testRegionModelTrainsRecordsItselfAndServesEveryCommand() throws {
         let folder = NSTemporaryDirectory() + "focal-regions-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -25,7 +22,7 @@ final class RegionExampleCommandTests: XCTestCase {
         let train = try focal(["train", Self.pints, "--out", model, "--concept", "foam", "--examples", "regions",
                                "--background-negatives", "--json"])
         XCTAssertEqual(train.status, 0, train.stderr)
-        let examples = try XCTUnwrap(try object(train.stdout)["examples"] as? [String: Any])
+        let examples = try XCTUnwrap(try jsonObject(train.stdout)["examples"] as? [String: Any])
         XCTAssertEqual(examples["kind"] as? String, "regions")
         XCTAssertEqual(examples["background_negatives"] as? Bool, true)
         XCTAssertEqual(examples["margin"] as? Double, 0.5)
@@ -34,7 +31,7 @@ final class RegionExampleCommandTests: XCTestCase {
         let foamBoxes = rows.filter { $0.contains(",train,") }.map { $0.components(separatedBy: "foam@").count - 1 }.reduce(0, +)
         XCTAssertGreaterThan(foamBoxes, 100)
         XCTAssertGreaterThanOrEqual(examples["regions"] as? Int ?? 0, foamBoxes)
-        let saved = try object(String(contentsOfFile: model, encoding: .utf8))
+        let saved = try jsonObject(String(contentsOfFile: model, encoding: .utf8))
         XCTAssertEqual(((saved["training"] as? [String: Any])?["examples"] as? [String: Any])?["kind"] as? String, "regions")
 
         // A model trained on regions is used on whole images like any other.
@@ -50,7 +47,7 @@ final class RegionExampleCommandTests: XCTestCase {
         let compare = try focal(["compare", Self.pints, Self.pints, "--test", Self.pints, "--concept", "foam",
                                  "--examples-b", "regions", "--c", "1", "--json"])
         XCTAssertEqual(compare.status, 0, compare.stderr)
-        let report = try object(compare.stdout)
+        let report = try jsonObject(compare.stdout)
         XCTAssertNil((report["a"] as? [String: Any])?["examples"])
         XCTAssertEqual(((report["b"] as? [String: Any])?["examples"] as? [String: Any])?["kind"] as? String, "regions")
         let text = try focal(["compare", Self.pints, Self.pints, "--test", Self.pints, "--concept", "foam", "--examples-b", "both", "--c", "1"])
