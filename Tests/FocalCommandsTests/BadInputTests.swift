@@ -12,12 +12,7 @@ final class BadInputTests: XCTestCase {
     var folder = ""
     var store: String { folder + "/store.sqlite" }
 
-    override func setUpWithError() throws {
-        folder = NSTemporaryDirectory() + "focal-bad-input-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    }
-
-    override func tearDown() { try? FileManager.default.removeItem(atPath: folder) }
+    override func setUpWithError() throws { folder = try temporaryFolder("bad-input") }
 
     /// A float32 .npy of `rows`×`columns` (deterministic values, `poison` put at one cell).
     func writeFeatures(_ name: String, rows: Int = 40, columns: Int = 1280, poison: (Int, Int, Float)? = nil) throws {
@@ -196,9 +191,7 @@ final class BadInputTests: XCTestCase {
 
 final class StaleTemporaryFileTests: XCTestCase {
     func testAKilledWritersTemporaryFileIsRemovedByTheNextWriteInItsFolder() throws {
-        let folder = NSTemporaryDirectory() + "focal-stale-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let folder = try temporaryFolder("stale")
         // A child that exits at once: its pid is certainly gone afterwards.
         let child = Process()
         child.executableURL = URL(fileURLWithPath: "/bin/true")

@@ -71,9 +71,7 @@ final class CheckCommandTests: XCTestCase {
         XCTAssertEqual(run.stderr.trimmingCharacters(in: .newlines).split(separator: "\n").count, 1, run.stderr)
 
         // A manifest whose only image is unreadable: reported by path, then a one-line failure.
-        let folder = NSTemporaryDirectory() + "focal-check-bad-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let folder = try temporaryFolder("check-bad")
         try Data("not a jpeg".utf8).write(to: URL(fileURLWithPath: folder + "/broken.jpg"))
         try "image,positives,negatives,split,regions\nbroken.jpg,cat,,train,\n".write(toFile: folder + "/manifest.csv", atomically: true, encoding: .utf8)
         let bad = try focal(["check", folder])

@@ -8,13 +8,9 @@ final class CommandLineTests: XCTestCase {
     static let repository = Repository.root
     static let photos = repository.appendingPathComponent("datasets/photos").path
 
-    /// A fresh folder for each test (`tearDown` drops it: XCTest keeps test cases alive to the end).
-    var temporary: TemporaryFolder!
-    var folder: String { temporary.path }
+    var folder = ""
 
-    override func setUpWithError() throws { temporary = try TemporaryFolder("cli") }
-
-    override func tearDown() { temporary = nil }
+    override func setUpWithError() throws { folder = try temporaryFolder("cli") }
 
     typealias Run = FocalRun
 

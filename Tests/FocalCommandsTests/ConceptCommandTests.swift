@@ -14,9 +14,7 @@ final class ConceptCommandTests: XCTestCase {
     }
 
     func testTrainPredictEvaluateCompare() throws {
-        let folder = NSTemporaryDirectory() + "focal-concepts-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let folder = try temporaryFolder("concepts")
         let model = folder + "/models/bouquet.focal"
 
         let train = try focal(["train", Self.wedding, "--out", model, "--concept", "bouquet", "--json"])
@@ -100,9 +98,7 @@ final class ConceptCommandTests: XCTestCase {
     }
 
     func testOwnFeaturesAndBadInputs() throws {
-        let folder = NSTemporaryDirectory() + "focal-own-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let folder = try temporaryFolder("own")
         // Two separable clusters in 3-d.
         let writer = try NumPyMatrixWriter(path: folder + "/x.npy", columns: 3)
         var labels = "positives,negatives\n"

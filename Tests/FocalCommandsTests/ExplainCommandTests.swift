@@ -6,9 +6,7 @@ import XCTest
 /// `focal explain` through the command line: the files it writes, its JSON, its errors.
 final class ExplainCommandTests: XCTestCase {
     func testExplainWritesPictureAndDocumentAndRefusesBadInput() throws {
-        let folder = NSTemporaryDirectory() + "focal-explain-cli-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let folder = try temporaryFolder("explain-cli")
         let store = folder + "/store.sqlite"
         let wedding = ConceptCommandTests.wedding
         let model = folder + "/bouquet.focal"
@@ -117,9 +115,7 @@ final class ExplainCommandTests: XCTestCase {
 
     /// `focal regions`: a manifest with a box per concept that fires, ready to correct and train on.
     func testRegionsWritesAManifestOfBoxes() throws {
-        let folder = NSTemporaryDirectory() + "focal-regions-cli-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let folder = try temporaryFolder("regions-cli")
         let store = folder + "/store.sqlite"
         let wedding = ConceptCommandTests.wedding
         let model = folder + "/wedding.focal"

@@ -14,9 +14,7 @@ final class RegionExampleCommandTests: XCTestCase {
     }
 
     func testRegionModelTrainsRecordsItselfAndServesEveryCommand() throws {
-        let folder = NSTemporaryDirectory() + "focal-regions-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let folder = try temporaryFolder("regions")
         let model = folder + "/pint.focal"
 
         let train = try focal(["train", Self.pints, "--out", model, "--concept", "foam", "--examples", "regions",

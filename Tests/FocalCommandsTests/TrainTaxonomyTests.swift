@@ -7,9 +7,7 @@ import XCTest
 /// records the taxonomy it was trained with; evaluate and compare show the descriptions.
 extension ConceptCommandTests {
     func testHierarchyPropagateAndTheTaxonomyInTheModel() throws {
-        let folder = NSTemporaryDirectory() + "focal-hierarchy-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let folder = try temporaryFolder("hierarchy")
         let taxonomy = folder + "/taxonomy.yaml"
         try "concepts:\n  pint:\n    description: A pint.\n  perfect_pint:\n    description: A pint poured right.\n    parent: pint\n"
             .write(toFile: taxonomy, atomically: true, encoding: .utf8)
@@ -72,9 +70,7 @@ extension ConceptCommandTests {
     }
 
     func testEvaluateAndCompareShowTheDescriptions() throws {
-        let folder = NSTemporaryDirectory() + "focal-described-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let folder = try temporaryFolder("described")
         let pints = CommandLineTests.repository.appendingPathComponent("datasets/pints").path
         // The shipped file's folded description of perfect_pint, joined into one line.
         let described = "A pint poured right: full to the brim, with a settled, even head of foam about a finger deep; not flat, short or over-foamed."

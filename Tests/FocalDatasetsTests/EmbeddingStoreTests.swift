@@ -6,13 +6,9 @@ import Foundation
 import XCTest
 
 final class EmbeddingStoreTests: XCTestCase {
-    /// A fresh folder for each test (`tearDown` drops it: XCTest keeps test cases alive to the end).
-    var temporary: TemporaryFolder!
-    var folder: String { temporary.path }
+    var folder = ""
 
-    override func setUpWithError() throws { temporary = try TemporaryFolder("store") }
-
-    override func tearDown() { temporary = nil }
+    override func setUpWithError() throws { folder = try temporaryFolder("store") }
 
     func testStoredVectorsComeBackExactlyAndPerBackbone() throws {
         let store = try EmbeddingStore(path: folder + "/s.sqlite")

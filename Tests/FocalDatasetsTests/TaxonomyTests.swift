@@ -8,13 +8,9 @@ import XCTest
 /// and propagation of labels, each against answers worked out by hand.
 final class TaxonomyTests: XCTestCase {
     static let datasets = Repository.root.appendingPathComponent("datasets").path
-    /// A fresh folder for each test (`tearDown` drops it: XCTest keeps test cases alive to the end).
-    var temporary: TemporaryFolder!
-    var folder: String { temporary.path }
+    var folder = ""
 
-    override func setUpWithError() throws { temporary = try TemporaryFolder("taxonomy") }
-
-    override func tearDown() { temporary = nil }
+    override func setUpWithError() throws { folder = try temporaryFolder("taxonomy") }
 
     /// Writes `text` to a file in the test's folder and returns its path.
     func file(_ text: String, _ name: String = "taxonomy.yaml") throws -> String {

@@ -4,13 +4,9 @@ import Foundation
 import XCTest
 
 final class NumPyArrayFileTests: XCTestCase {
-    /// A fresh folder for each test (`tearDown` drops it: XCTest keeps test cases alive to the end).
-    var temporary: TemporaryFolder!
-    var folder: String { temporary.path }
+    var folder = ""
 
-    override func setUpWithError() throws { temporary = try TemporaryFolder("files") }
-
-    override func tearDown() { temporary = nil }
+    override func setUpWithError() throws { folder = try temporaryFolder("files") }
 
     /// The bytes NumPy's format spec (version 1.0) prescribes, written out by hand.
     func testHeaderFollowsTheNpyFormat() throws {

@@ -7,8 +7,8 @@ final class SynthCommandTests: XCTestCase {
     func focal(_ arguments: [String]) throws -> FocalRun { try runFocal(arguments) }
 
     func testSynthWritesADatasetAndRefusesToMixOne() throws {
-        let folder = try TemporaryFolder()
-        let out = folder.path + "/data"
+        let folder = try temporaryFolder("scenes")
+        let out = folder + "/data"
         let run = try focal(["synth", "apples", "--out", out, "--count", "12", "--seed", "4", "--size", "128", "--json"])
         XCTAssertEqual(run.status, 0, run.stderr)
         let summary = try jsonObject(run.stdout)
@@ -30,10 +30,10 @@ final class SynthCommandTests: XCTestCase {
     }
 
     func testBadArgumentsAreOneLineErrors() throws {
-        let folder = try TemporaryFolder()
-        for arguments in [["synth", "weddings", "--out", folder.path + "/a"],
-                          ["synth", "wedding", "--out", folder.path + "/b", "--context-with-bouquet", "1.5"],
-                          ["synth", "pints", "--out", folder.path + "/c", "--test-style", "cinema"]] {
+        let folder = try temporaryFolder("scenes")
+        for arguments in [["synth", "weddings", "--out", folder + "/a"],
+                          ["synth", "wedding", "--out", folder + "/b", "--context-with-bouquet", "1.5"],
+                          ["synth", "pints", "--out", folder + "/c", "--test-style", "cinema"]] {
             let run = try focal(arguments)
             XCTAssertNotEqual(run.status, 0, "\(arguments)")
             XCTAssertTrue(run.stderr.contains("Error:"), run.stderr)

@@ -1,4 +1,5 @@
 import Foundation
+import XCTest
 
 /// The repository the tests run in, found from this file's place in it, for
 /// the shipped datasets and models they read.
@@ -10,18 +11,6 @@ public enum Repository {
     public static func dataset(_ name: String) -> String {
         root.appendingPathComponent("datasets").appendingPathComponent(name).path
     }
-}
-
-/// A fresh folder in the temporary directory, removed when the value goes away.
-public final class TemporaryFolder {
-    public let path: String
-
-    public init(_ name: String = "test") throws {
-        path = NSTemporaryDirectory() + "focal-\(name)-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
 }
 
 /// The SHA-256 of a file's bytes as `sha256sum` prints it (64 hex digits): an
@@ -36,4 +25,15 @@ public func sha256sum(_ path: String) throws -> String {
     let output = pipe.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     return String(String(decoding: output, as: UTF8.self).prefix(64))
+}
+
+extension XCTestCase {
+    /// A fresh folder in the temporary directory, removed when the test ends
+    /// (whether it passes or not): for a test's scratch files.
+    public func temporaryFolder(_ name: String) throws -> String {
+        let path = NSTemporaryDirectory() + "focal-\(name)-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
+        return path
+    }
 }
