@@ -5,7 +5,7 @@ import XCTest
 /// `focal check` through the command line: the findings document scripts read,
 /// the terminal report, and one-line errors on bad input.
 final class CheckCommandTests: XCTestCase {
-    static let datasets = CommandLineTests.repository.appendingPathComponent("datasets").path
+    static let datasets = Repository.root.appendingPathComponent("datasets").path
     static let store = NSTemporaryDirectory() + "focal-check-\(UUID().uuidString).sqlite"
 
     func focal(_ arguments: [String]) throws -> FocalRun { try runFocal(arguments, store: Self.store) }

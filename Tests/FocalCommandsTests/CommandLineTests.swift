@@ -5,8 +5,7 @@ import XCTest
 
 /// Runs the built `focal` executable as a person would.
 final class CommandLineTests: XCTestCase {
-    static let repository = Repository.root
-    static let photos = repository.appendingPathComponent("datasets/photos").path
+    static let photos = Repository.dataset("photos")
 
     var folder = ""
 

@@ -6,12 +6,10 @@ import XCTest
 /// train → predict → evaluate → compare on the shipped wedding scenes, through
 /// the command line and its JSON, as a script would use them.
 final class ConceptCommandTests: XCTestCase {
-    static let wedding = CommandLineTests.repository.appendingPathComponent("datasets/wedding").path
+    static let wedding = Repository.dataset("wedding")
     static let store = NSTemporaryDirectory() + "focal-concepts-\(UUID().uuidString).sqlite"
 
-    func focal(_ arguments: [String]) throws -> FocalRun {
-        try runFocal(arguments, store: Self.store)
-    }
+    func focal(_ arguments: [String]) throws -> FocalRun { try runFocal(arguments, store: Self.store) }
 
     func testTrainPredictEvaluateCompare() throws {
         let folder = try temporaryFolder("concepts")

@@ -45,7 +45,7 @@ final class DemoCommandTests: XCTestCase {
 
         // The same revision-1 model, scored again by `focal evaluate`: the
         // demo's "before" figures are that model's.
-        let evaluation = try runFocal(["evaluate", "--model", Self.out + "/revision-1.focal", Self.repository + "/datasets/wedding", "--json"],
+        let evaluation = try runFocal(["evaluate", "--model", Self.out + "/revision-1.focal", Repository.dataset("wedding"), "--json"],
                                       store: Self.store)
         XCTAssertEqual(evaluation.status, 0, evaluation.stderr)
         let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(evaluation.stdout.utf8)) as? [String: Any])

@@ -6,12 +6,10 @@ import XCTest
 /// --examples-b` through the command line, as a script would use them; the
 /// model they write works with every command that takes a model.
 final class RegionExampleCommandTests: XCTestCase {
-    static let pints = CommandLineTests.repository.appendingPathComponent("datasets/pints").path
+    static let pints = Repository.dataset("pints")
     static let store = NSTemporaryDirectory() + "focal-regions-\(UUID().uuidString).sqlite"
 
-    func focal(_ arguments: [String]) throws -> FocalRun {
-        try runFocal(arguments, store: Self.store)
-    }
+    func focal(_ arguments: [String]) throws -> FocalRun { try runFocal(arguments, store: Self.store) }
 
     func testRegionModelTrainsRecordsItselfAndServesEveryCommand() throws {
         let folder = try temporaryFolder("regions")

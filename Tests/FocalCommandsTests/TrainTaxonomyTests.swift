@@ -71,7 +71,7 @@ extension ConceptCommandTests {
 
     func testEvaluateAndCompareShowTheDescriptions() throws {
         let folder = try temporaryFolder("described")
-        let pints = CommandLineTests.repository.appendingPathComponent("datasets/pints").path
+        let pints = Repository.dataset("pints")
         // The shipped file's folded description of perfect_pint, joined into one line.
         let described = "A pint poured right: full to the brim, with a settled, even head of foam about a finger deep; not flat, short or over-foamed."
         let model = folder + "/perfect.focal"
