@@ -1,4 +1,5 @@
 import FocalBrowserCheck
+import FocalTestSupport
 import Foundation
 import XCTest
 
