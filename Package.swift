@@ -29,24 +29,35 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
+        // Each target lists exactly the modules its sources import.
+
+        // MARK: - Public API (the products)
+
+        // Images: decoding, resampling, encoding.
+        .target(name: "FocalImages", dependencies: ["_FocalCodecShims"], swiftSettings: release),
+
+        // The backbone: weights, network, preprocessing, embedding pipeline.
+        .target(name: "FocalBackbone", dependencies: ["FocalNumerics", "FocalImages", "FocalFiles"], swiftSettings: release),
+
+        // The command line.
+        .executableTarget(name: "focal", dependencies: ["FocalCommands"]),
+
+        // MARK: - Implementation details
+
         // Native libraries (Debian: libopenblas-dev, libjpeg-dev, libpng-dev).
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .target(name: "_FocalCodecShims", dependencies: ["CJPEG", "CPNG"]),
 
-        // Numerics and images.
+        // Numerics: the network's kernels, BLAS, parallel loops, the seeded generator.
         .target(name: "FocalNumerics", dependencies: ["CBLAS"], swiftSettings: release),
-        .target(name: "FocalImages", dependencies: ["_FocalCodecShims"], swiftSettings: release),
 
         // Files Focal reads and writes: atomic writes, .npy matrices, image folders.
         .target(name: "FocalFiles"),
 
-        // The backbone: weights, network, preprocessing, embedding pipeline.
-        .target(name: "FocalBackbone", dependencies: ["FocalNumerics", "FocalImages", "FocalFiles"], swiftSettings: release),
-
         // Datasets and training: generated scenes with known answers; the concept head.
-        .target(name: "FocalScenes", dependencies: ["FocalImages", "FocalFiles"], swiftSettings: release),
+        .target(name: "FocalScenes", dependencies: ["FocalNumerics", "FocalImages", "FocalFiles"], swiftSettings: release),
         .target(name: "FocalTraining", dependencies: ["FocalNumerics"], swiftSettings: release),
         .target(name: "FocalDatasets", dependencies: [
             "FocalBackbone", "FocalImages", "FocalFiles",
@@ -64,50 +75,60 @@ let package = Package(
                 swiftSettings: release),
 
         // Explanation: occlusion heatmaps, evidence regions with names, pictures of them.
-        .target(name: "FocalExplain", dependencies: ["FocalConcepts", "FocalDatasets", "FocalBackbone", "FocalImages", "FocalFiles",
+        .target(name: "FocalExplain", dependencies: ["FocalConcepts", "FocalDatasets", "FocalBackbone", "FocalImages",
                                                      "FocalNumerics", "FocalTraining"],
                 swiftSettings: release),
 
-        .target(name: "FocalAdvice", dependencies: ["FocalExplain", "FocalConcepts", "FocalDatasets", "FocalTraining", "FocalBackbone", "FocalImages", "FocalFiles"],
+        .target(name: "FocalAdvice", dependencies: ["FocalExplain", "FocalConcepts", "FocalDatasets", "FocalTraining", "FocalBackbone", "FocalImages", "FocalFiles",
+                                                    "FocalNumerics"],
                 swiftSettings: release),
 
         // Reports: self-contained HTML pages of evaluations, comparisons and explanations.
         .target(name: "FocalReport", dependencies: ["FocalAdvice", "FocalHealth", "FocalConcepts", "FocalExplain", "FocalImages", "FocalFiles", "FocalTraining"]),
-        // For tests: renders a report page in headless Chromium and reads its self-check.
-        .target(name: "FocalBrowserCheck"),
 
-        // The command line.
+        // The commands behind `focal`.
         .target(name: "FocalCommands", dependencies: [
             "FocalBackbone", "FocalImages", "FocalFiles", "FocalScenes", "FocalTraining", "FocalDatasets", "FocalConcepts", "FocalExplain", "FocalAdvice", "FocalHealth",
             "FocalReport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "focal", dependencies: ["FocalCommands"]),
 
         // Benchmarks (run by Benchmarks/run.sh against onnxruntime and Pillow).
         .executableTarget(name: "focal-benchmark", dependencies: ["FocalBackbone", "FocalImages", "FocalNumerics", "FocalScenes", "FocalTraining", "FocalDatasets",
                                                                   "FocalConcepts", "FocalHealth", "FocalExplain"],
                           path: "Benchmarks/Sources/focal-benchmark", swiftSettings: release),
 
+        // MARK: - Test support
+
+        // Helpers the test bundles share: fixed-seed numbers, the repository's paths, temporary folders, sha256sum.
+        .target(name: "FocalTestSupport", path: "Tests/FocalTestSupport"),
+        // Renders a report page in headless Chromium and reads its self-check.
+        .target(name: "FocalBrowserCheck"),
+
+        // MARK: - Unit test bundles
+        // The command tests (and FocalScenesTests' synth tests) run the `focal` executable that `swift build` builds beside them.
+
         .testTarget(name: "FocalImagesTests", dependencies: ["FocalImages"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "FocalNumericsTests", dependencies: ["FocalNumerics"]),
-        .testTarget(name: "FocalBackboneTests", dependencies: ["FocalBackbone", "FocalImages", "FocalNumerics"],
+        .testTarget(name: "FocalNumericsTests", dependencies: ["FocalNumerics", "FocalTestSupport"]),
+        .testTarget(name: "FocalBackboneTests", dependencies: ["FocalBackbone", "FocalImages", "FocalNumerics", "FocalTestSupport"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "FocalFilesTests", dependencies: ["FocalFiles"]),
+        .testTarget(name: "FocalFilesTests", dependencies: ["FocalFiles", "FocalTestSupport"]),
         // Seeded mutation fuzzing of every reader of outside bytes.
-        .testTarget(name: "FocalFuzzTests", dependencies: ["FocalImages", "FocalDatasets", "FocalTraining", "FocalFiles", "FocalBackbone"]),
+        .testTarget(name: "FocalFuzzTests", dependencies: ["FocalImages", "FocalDatasets", "FocalTraining", "FocalFiles", "FocalBackbone", "FocalNumerics",
+                                                           "FocalTestSupport"]),
         .testTarget(name: "FocalExplainTests", dependencies: ["FocalExplain", "FocalConcepts", "FocalBackbone", "FocalImages", "FocalScenes", "FocalDatasets",
-                                                               "FocalTraining", "FocalFiles"]),
-        .testTarget(name: "FocalConceptsTests", dependencies: ["FocalConcepts", "FocalDatasets", "FocalTraining", "FocalBackbone", "FocalImages"]),
-        .testTarget(name: "FocalDatasetsTests", dependencies: ["FocalDatasets", "FocalImages", "FocalFiles", "FocalBackbone"]),
-        .testTarget(name: "FocalScenesTests", dependencies: ["FocalScenes", "FocalImages", "FocalBackbone", "FocalTraining", "FocalFiles"]),
-        .testTarget(name: "FocalTrainingTests", dependencies: ["FocalTraining"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "FocalAdviceTests", dependencies: ["FocalAdvice", "FocalConcepts", "FocalDatasets", "FocalTraining", "FocalBackbone"]),
+                                                               "FocalTraining", "FocalFiles", "FocalTestSupport"]),
+        .testTarget(name: "FocalConceptsTests", dependencies: ["FocalConcepts", "FocalDatasets", "FocalTraining", "FocalBackbone", "FocalImages",
+                                                                "FocalTestSupport"]),
+        .testTarget(name: "FocalDatasetsTests", dependencies: ["FocalDatasets", "FocalImages", "FocalFiles", "FocalBackbone", "FocalTestSupport"]),
+        .testTarget(name: "FocalScenesTests", dependencies: ["FocalScenes", "FocalImages", "FocalBackbone", "FocalNumerics", "FocalFiles", "FocalTestSupport"]),
+        .testTarget(name: "FocalTrainingTests", dependencies: ["FocalTraining", "FocalNumerics"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "FocalAdviceTests", dependencies: ["FocalAdvice", "FocalConcepts", "FocalDatasets", "FocalTraining", "FocalBackbone", "FocalTestSupport"]),
         .testTarget(name: "FocalHealthTests", dependencies: ["FocalHealth", "FocalConcepts", "FocalDatasets", "FocalTraining",
-                                                             "FocalBackbone", "FocalImages", "FocalScenes", "FocalFiles"]),
-        .testTarget(name: "FocalCommandsTests", dependencies: ["FocalCommands", "FocalBackbone", "FocalFiles", "FocalBrowserCheck", "FocalDatasets",
-                                                               "FocalTraining", "FocalImages"]),
+                                                             "FocalBackbone", "FocalImages", "FocalNumerics", "FocalTestSupport"]),
+        .testTarget(name: "FocalCommandsTests", dependencies: ["FocalFiles", "FocalBrowserCheck", "FocalDatasets",
+                                                               "FocalTraining", "FocalImages", "FocalTestSupport"]),
         .testTarget(name: "FocalReportTests", dependencies: [
             "FocalReport", "FocalBrowserCheck", "FocalConcepts", "FocalExplain", "FocalTraining", "FocalImages", "FocalFiles",
         ]),

@@ -32,7 +32,6 @@ concept must lie within the 95% bootstrap interval of the default run's
 out-of-fold scores, 200 resamples: the spread of an AP at this N and
 prevalence), which the script checks and reports (exit 1 if not).
 """
-import argparse
 import csv
 import json
 import os
@@ -53,9 +52,8 @@ from sklearn.preprocessing import StandardScaler  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
-from training_vs_sklearn import make_data  # noqa: E402
+from training_vs_sklearn import comparison_arguments, comparison_configs, make_data  # noqa: E402
 
 THREADS = 2
 FOLDS = 5
@@ -219,19 +217,10 @@ def run(binary, n, d, k, c, repeat, workdir):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="small sizes, to check the plumbing")
-    parser.add_argument("--c", type=float, default=1.0)
-    parser.add_argument("--repeat", type=int, default=1)
-    parser.add_argument("--binary", default=os.path.join(ROOT, ".build", "release", "focal"))
-    parser.add_argument("--sizes", default="10000x1280x10,100000x1280x2", help="NxDxK,... (default: the two configurations)")
-    args = parser.parse_args()
-    if not os.path.exists(args.binary):
-        sys.exit(f"{args.binary} missing: swift build -c release --product focal")
+    args = comparison_arguments(__doc__, "focal", "10000x1280x10,100000x1280x2").parse_args()
+    configs = comparison_configs(args, "focal", quick=[(2000, 256, 4), (5000, 256, 2)])
     if not os.path.exists("/usr/bin/time"):
         sys.exit("/usr/bin/time missing (it measures focal's peak RSS): apt-get install time")
-    configs = [(2000, 256, 4), (5000, 256, 2)] if args.quick else [tuple(int(v) for v in size.split("x"))
-                                                                   for size in args.sizes.split(",")]
     results = []
     with tempfile.TemporaryDirectory() as workdir:
         for n, d, k in configs:

@@ -49,6 +49,27 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 THREADS = 2
 
 
+def comparison_arguments(description, product, sizes):
+    """The options both training comparisons take (this one and
+    train_command_vs_sklearn.py): --quick, --c, --repeat, --binary (PRODUCT's
+    release build) and --sizes (default SIZES)."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="small sizes, to check the plumbing")
+    parser.add_argument("--c", type=float, default=1.0)
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--binary", default=os.path.join(ROOT, ".build", "release", product))
+    parser.add_argument("--sizes", default=sizes, help="NxDxK,... (default: the two configurations)")
+    return parser
+
+
+def comparison_configs(args, product, quick):
+    """The (n, d, k) configurations to run: QUICK under --quick, else --sizes;
+    exits when the binary to compare is not built."""
+    if not os.path.exists(args.binary):
+        sys.exit(f"{args.binary} missing: swift build -c release --product {product}")
+    return quick if args.quick else [tuple(int(v) for v in size.split("x")) for size in args.sizes.split(",")]
+
+
 def make_data(n, d, k, seed):
     """Embedding-like features: ReLU6 of a low-rank signal plus noise (~55% zeros)."""
     rng = np.random.default_rng(seed)
@@ -163,21 +184,13 @@ def run(binary, n, d, k, c, tol, seed, repeat, dtypes, workdir):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="small sizes, to check the plumbing")
+    parser = comparison_arguments(__doc__, "focal-benchmark", "10000x1280x10,50000x1280x2")
     parser.add_argument("--sklearn-dtype", choices=["float64", "float32", "both"], default="both",
                         help="input dtype for scikit-learn (it keeps float32 input as float32)")
-    parser.add_argument("--c", type=float, default=1.0)
     parser.add_argument("--tol", type=float, default=1e-6)
-    parser.add_argument("--repeat", type=int, default=1)
-    parser.add_argument("--binary", default=os.path.join(ROOT, ".build", "release", "focal-benchmark"))
-    parser.add_argument("--sizes", default="10000x1280x10,50000x1280x2", help="NxDxK,... (default: the two configurations)")
     args = parser.parse_args()
-    if not os.path.exists(args.binary):
-        sys.exit(f"{args.binary} missing: swift build -c release --product focal-benchmark")
+    configs = comparison_configs(args, "focal-benchmark", quick=[(2000, 256, 10), (5000, 256, 2)])
     dtypes = [np.float64, np.float32] if args.sklearn_dtype == "both" else [np.dtype(args.sklearn_dtype).type]
-    configs = [(2000, 256, 10), (5000, 256, 2)] if args.quick else [tuple(int(v) for v in size.split("x"))
-                                                                     for size in args.sizes.split(",")]
     results = []
     with tempfile.TemporaryDirectory() as workdir:
         for n, d, k in configs:

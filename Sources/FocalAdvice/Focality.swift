@@ -99,12 +99,9 @@ public struct FocalityJudge {
     /// The network input, with the concept's regions hidden, with only them
     /// shown, and the baseline they are hidden with.
     func views(_ sample: Sample, own: [Region]) throws -> Views {
-        let decoded = try preprocessing.decoder.decode(path: sample.path)
-        let size = try ImageDecoder().size(path: sample.path)
-        let geometry = CropGeometry(originalWidth: size.width, originalHeight: size.height)
-        let crop = preprocessing.networkImage(decoded)
-        let input = Preprocessing.normalize(crop)
-        let base = baseline.input(for: crop)
+        let image = try preprocessing.prepare(path: sample.path)
+        let geometry = image.geometry, input = image.input
+        let base = baseline.input(for: image.crop)
         let side = Preprocessing.cropSize
         var inside = [Bool](repeating: false, count: side * side)
         for region in own {

@@ -1,5 +1,6 @@
 import FocalConcepts
 import FocalDatasets
+import FocalNumerics
 import FocalTraining
 
 /// Proof that a revision fixes what the advisor said was wrong: both revisions
@@ -75,7 +76,7 @@ public struct Verification: Codable, Sendable {
         var runs: [Figures] = []
         for seed in seeds {
             progress?("training random control \(runs.count + 1) of \(seeds.count)")
-            var random = SeededRandom(seed: seed)
+            var random = SplitMix64(seed: seed)
             var shuffled = positives
             random.shuffle(&shuffled)
             let control = Proposal(concept: concept,

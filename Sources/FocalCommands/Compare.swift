@@ -44,8 +44,7 @@ struct Compare: ParsableCommand {
     @Flag(help: "B also learns backgrounds outside a positive concept's boxes as negatives.")
     var backgroundNegativesB = false
 
-    @Option(help: "Context kept around a region, as a share of its longer side on each side.")
-    var regionMargin: Double = RegionExampleOptions.defaultMargin
+    @OptionGroup var margin: RegionMarginOption
 
     @Flag(help: "Print the comparison as JSON.")
     var json = false
@@ -55,10 +54,6 @@ struct Compare: ParsableCommand {
     @OptionGroup var taxonomyOption: TaxonomyOption
 
     @OptionGroup var backboneOptions: BackboneOptions
-
-    func validate() throws {
-        guard regionMargin >= 0, regionMargin <= 2 else { throw ValidationError("--region-margin must be between 0 and 2") }
-    }
 
     func run() throws {
         let taxonomy = try taxonomyOption.load(data: trainA) ?? taxonomyOption.load(data: test)
@@ -70,8 +65,8 @@ struct Compare: ParsableCommand {
             : concepts
         guard !shared.isEmpty else { throw ValidationError("the two revisions share no trainable concept") }
         var trainerA = ConceptTrainer(c: c, seed: seed, concepts: shared), trainerB = trainerA
-        trainerA.examples = RegionExampleOptions(kind: examplesA, margin: regionMargin, backgroundNegatives: backgroundNegativesA)
-        trainerB.examples = RegionExampleOptions(kind: examplesB, margin: regionMargin, backgroundNegatives: backgroundNegativesB)
+        trainerA.examples = RegionExampleOptions(kind: examplesA, margin: margin.regionMargin, backgroundNegatives: backgroundNegativesA)
+        trainerB.examples = RegionExampleOptions(kind: examplesB, margin: margin.regionMargin, backgroundNegatives: backgroundNegativesB)
         let outcomeA = try trainerA.train(a, featurizer: featurizer)
         let outcomeB = try trainerB.train(b, featurizer: featurizer)
         let testData = try testFeatures(t, concepts: shared, featurizer: featurizer)

@@ -78,15 +78,16 @@ struct Demo: ParsableCommand {
         steps.lap("verify")
 
         // 4. Files: the explanation picture, the advice, the evaluation.
-        if let explanation = advice.explanation {
-            let original = try ImageDecoder().decode(path: explanation.image)
-            try AtomicFile.write(ImageEncoder.png(ExplanationPicture.render(explanation, image: original)), to: out + "/explanation.png")
+        // The explained photo is decoded once, for explanation.png and the report's picture.
+        let explained = try advice.explanation.map { try ImageDecoder().decode(path: $0.image) }
+        if let explanation = advice.explanation, let explained {
+            try AtomicFile.write(ImageEncoder.png(ExplanationPicture.render(explanation, image: explained)), to: out + "/explanation.png")
         }
         try AtomicFile.write(try jsonText(advice) + "\n", to: out + "/advice.json")
         try AtomicFile.write(try jsonText(evaluation) + "\n", to: out + "/evaluation.json")
         let summary = DemoSummary(concept: concept, evaluation: evaluation, advice: advice, verification: verification,
                                   falsePositives: falsePositives.count, out: out, seconds: Date().timeIntervalSince(started))
-        let report = try Self.writeReport(summary, folder: out)
+        let report = try Self.writeReport(summary, folder: out, explained: explained)
         steps.lap("write")
 
         print(summary.text)
@@ -96,9 +97,9 @@ struct Demo: ParsableCommand {
 
     /// One page, in the order of the story: the numbers, revision 1's
     /// evaluation, the explained false positive, the advice, the proof.
-    static func writeReport(_ summary: DemoSummary, folder path: String) throws -> String {
+    static func writeReport(_ summary: DemoSummary, folder path: String, explained: RGBImage? = nil) throws -> String {
         let folder = try ReportFolder(path: path)
-        let advice = AdvicePage.sections(summary.advice, folder: folder)
+        let advice = AdvicePage.sections(summary.advice, folder: folder, explained: explained)
         let story = Section(id: "story", title: "The story in numbers",
                             .list(summary.lines.map { HTML($0) }),
                             .paragraph("Label what a photo is of, not what is in it.", class: "muted"))

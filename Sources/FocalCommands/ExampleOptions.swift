@@ -12,14 +12,9 @@ struct ExampleOptions: ParsableArguments {
     @Flag(help: "Also learn, per positive concept with boxes, the part of the image outside them as a negative.")
     var backgroundNegatives = false
 
-    @Option(help: "Context kept around a region, as a share of its longer side on each side.")
-    var regionMargin: Double = RegionExampleOptions.defaultMargin
-
-    func validate() throws {
-        guard regionMargin >= 0, regionMargin <= 2 else { throw ValidationError("--region-margin must be between 0 and 2") }
-    }
+    @OptionGroup var margin: RegionMarginOption
 
     var options: RegionExampleOptions {
-        RegionExampleOptions(kind: examples, margin: regionMargin, backgroundNegatives: backgroundNegatives)
+        RegionExampleOptions(kind: examples, margin: margin.regionMargin, backgroundNegatives: backgroundNegatives)
     }
 }

@@ -31,17 +31,10 @@ struct Explain: ParsableCommand {
     @Argument(help: "The images (or folders of images) to explain.")
     var images: [String]
 
-    @Option(help: "How the heatmap is made: map, occlusion or segments.")
-    var method: String = "map"
+    @Option(help: "How the heatmap is made.")
+    var method = Explainer.Method.map
 
-    @Option(help: "Input sides of the map method, comma-separated (default 224,320,448).")
-    var scales: String?
-
-    @Flag(inversion: .prefixedNo, help: "The map method also sees each scale mirrored left to right and averages the two (twice the work; symmetric receptive fields).")
-    var mirror = true
-
-    @Option(help: "Regions are the heatmap's connected parts at or above this share of its peak (default: 0.5 for map, 0.35 otherwise).")
-    var cut: Double?
+    @OptionGroup var mapOptions: MapOptions
 
     @Option(help: "The concept to explain (default: each concept that fires).")
     var concept: String?
@@ -52,8 +45,8 @@ struct Explain: ParsableCommand {
     @Option(help: "Step between windows.")
     var stride = 16
 
-    @Option(help: "What hidden pixels become: gray, mean or blur.")
-    var baseline: String = "gray"
+    @Option(help: "What hidden pixels become.")
+    var baseline = Baseline.gray
 
     @Option(help: "Hide about this many superpixels (SLIC) instead of square windows (implies --method segments).")
     var segments: Int?
@@ -77,46 +70,26 @@ struct Explain: ParsableCommand {
 
     @OptionGroup var backboneOptions: BackboneOptions
 
-    var chosenMethod: Explainer.Method { segments != nil && method == "map" ? .segments : Explainer.Method(rawValue: method)! }
-
-    func parsedScales() throws -> [Int]? { try Self.parseScales(scales) }
-
-    /// `--scales` as input sides (nil when not given: the defaults the image fits).
-    static func parseScales(_ scales: String?) throws -> [Int]? {
-        guard let scales else { return nil }
-        let parts = scales.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-        let sides = parts.compactMap { Int($0) }
-        guard sides.count == parts.count, !sides.isEmpty else { throw ValidationError("--scales must be input sides separated by commas, e.g. 224,320,448") }
-        for s in sides where s < EfficientNetLite0.minimumInputSide || s > 1024 {
-            throw ValidationError("--scales: \(s) is outside \(EfficientNetLite0.minimumInputSide)...1024 pixels")
-        }
-        return sides
-    }
+    /// --segments without --method picks the segments method.
+    var chosenMethod: Explainer.Method { segments != nil && method == .map ? .segments : method }
 
     func validate() throws {
-        guard Explainer.Method(rawValue: method) != nil else { throw ValidationError("--method must be map, occlusion or segments") }
-        guard Baseline(rawValue: baseline) != nil else { throw ValidationError("--baseline must be gray, mean or blur") }
         guard window >= 1 && window <= Preprocessing.cropSize else {
             throw ValidationError("--window \(window) does not fit the \(Preprocessing.cropSize)x\(Preprocessing.cropSize) input")
         }
         guard stride >= 1 else { throw ValidationError("--stride must be at least 1") }
         guard !(exact && naive) else { throw ValidationError("--exact and --naive exclude each other") }
         if let segments, segments < 2 || segments > 2000 { throw ValidationError("--segments must be 2...2000") }
-        if let cut, !(cut > 0 && cut < 1) { throw ValidationError("--cut must be between 0 and 1") }
-        _ = try parsedScales()
     }
 
     func run() throws {
         let backbone = try backboneOptions.loadBackbone()
         let head = try HeadModel.load(model, backbone: backbone)
-        var options = Explainer.Options()
+        var options = try mapOptions.explainerOptions()
         options.method = chosenMethod
-        options.scales = try parsedScales()
-        options.cut = cut
-        options.mirror = mirror
         options.window = window
         options.stride = stride
-        options.baseline = Baseline(rawValue: baseline)!
+        options.baseline = baseline
         options.mode = naive ? .naive : exact ? .exact : .approximate
         if let segments { options.segments = segments }
         let explainer = Explainer(backbone: backbone, model: head, preprocessing: backboneOptions.preprocessing, options: options)

@@ -32,14 +32,7 @@ struct Regions: ParsableCommand {
     @Option(help: "The manifest to write (CSV: image,positives,negatives,split,regions).")
     var out: String?
 
-    @Option(help: "Input sides of the map, comma-separated (default 224,320,448).")
-    var scales: String?
-
-    @Flag(inversion: .prefixedNo, help: "Also see each scale mirrored left to right (twice the work; symmetric receptive fields).")
-    var mirror = true
-
-    @Option(help: "A box is the map's strongest connected part at or above this share of its peak (default 0.5).")
-    var cut: Double?
+    @OptionGroup var mapOptions: MapOptions
 
     @Flag(help: "Print JSON Lines: {\"image\", \"width\", \"height\", \"boxes\": [{\"concept\", \"score\", \"box\", \"map_share\"}], \"positives\", \"negatives\"}.")
     var json = false
@@ -49,7 +42,6 @@ struct Regions: ParsableCommand {
     func validate() throws {
         guard out != nil || json else { throw ValidationError("say where the boxes go: --out MANIFEST.csv, --json, or both") }
         if let out, !out.lowercased().hasSuffix(".csv") { throw ValidationError("--out must name a .csv manifest") }
-        if let cut, !(cut > 0 && cut < 1) { throw ValidationError("--cut must be between 0 and 1") }
     }
 
     func run() throws {
@@ -58,11 +50,8 @@ struct Regions: ParsableCommand {
         for name in concept where !head.concepts.contains(name) {
             throw ValidationError(TrainingError.unknownConcept(name, known: head.concepts).description)
         }
-        var options = Explainer.Options()
-        options.scales = try Explain.parseScales(scales)
-        options.cut = cut
-        options.mirror = mirror
-        let explainer = Explainer(backbone: backbone, model: head, preprocessing: backboneOptions.preprocessing, options: options)
+        let explainer = Explainer(backbone: backbone, model: head, preprocessing: backboneOptions.preprocessing,
+                                  options: try mapOptions.explainerOptions())
 
         let (paths, missing) = ImageFiles.collect(images)
         // One image asked for: its fault is the one line the run prints.

@@ -31,23 +31,13 @@ struct Synth: ParsableCommand {
             set a split directly (0 leaves it out). Default: 400 train, 200 test, 200 pool.
             """)
 
-    @Argument(help: "wedding, apples or pints.")
-    var scenario: String
+    @Argument(help: "The scenario.")
+    var scenario: ScenarioName
 
     @Option(help: "Output folder (created; must be empty unless --force).")
     var out: String
 
-    @Option(help: "Total images: half train, a quarter test, a quarter pool.")
-    var count: Int?
-
-    @Option(help: "Training images (default 400, or count/2).")
-    var train: Int?
-
-    @Option(help: "Test images (default 200, or count/4).")
-    var test: Int?
-
-    @Option(help: "Unlabelled pool images (default 200, or the rest of count).")
-    var pool: Int?
+    @OptionGroup var splits: SplitCountOptions
 
     @Option(help: "Random seed: the same seed gives byte-identical files.")
     var seed: UInt64 = 1
@@ -64,96 +54,23 @@ struct Synth: ParsableCommand {
     @Flag(help: "Print a JSON summary on stdout.")
     var json = false
 
-    // wedding
-    @Option(name: .customLong("context-with-bouquet"), help: "wedding: share of train images with a bouquet that have each of veil, greenery, flowers.")
-    var contextWithBouquet = 0.9
+    @OptionGroup(title: "wedding") var wedding: WeddingOptions
 
-    @Option(name: .customLong("context-without-bouquet"), help: "wedding: share of train images without a bouquet that have each of veil, greenery, flowers.")
-    var contextWithoutBouquet = 0.1
+    @OptionGroup(title: "apples") var apples: AppleOptions
 
-    @Option(name: .customLong("focal-rate"), help: "wedding: share of bouquets that are the focal point (large and central) rather than incidental (small, at the side).")
-    var focalRate = 0.5
-
-    @Option(name: .customLong("bouquet-rate"), help: "wedding: share of train images with a bouquet.")
-    var bouquetRate = 0.5
-
-    @Option(name: .customLong("person-rate"), help: "wedding: share of images without a veil that show a person (a veil always has one).")
-    var personRate = 0.5
-
-    @Option(name: .customLong("empty-hand-rate"), help: "wedding: share of images without a bouquet in which an arm reaches in with an empty hand (an arm then no longer means a bouquet).")
-    var emptyHandRate = 0.0
-
-    // apples
-    @Option(name: .customLong("apple-rate"), help: "apples: share of images with apples.")
-    var appleRate = 0.5
-
-    @Option(name: .customLong("train-red"), help: "apples: share of train apple images whose apples are red (the rest green).")
-    var trainRed = 0.0
-
-    @Option(name: .customLong("test-red"), help: "apples: share of test apple images whose apples are red.")
-    var testRed = 0.5
-
-    @Option(name: .customLong("pool-red"), help: "apples: share of pool apple images whose apples are red.")
-    var poolRed = 0.5
-
-    // pints
-    @Option(name: .customLong("perfect-rate"), help: "pints: share of images with a perfect pint (the rest flat, over-foamed or short).")
-    var perfectRate = 0.5
-
-    @Option(name: .customLong("train-style"), help: "pints: train style, studio, phone or mixed.")
-    var trainStyle = "studio"
-
-    @Option(name: .customLong("test-style"), help: "pints: test style, studio, phone or mixed.")
-    var testStyle = "phone"
-
-    @Option(name: .customLong("pool-style"), help: "pints: pool style, studio, phone or mixed.")
-    var poolStyle = "mixed"
-
-    static let scenarios = ["wedding", "apples", "pints"]
+    @OptionGroup(title: "pints") var pints: PintOptions
 
     func validate() throws {
-        guard Self.scenarios.contains(scenario) else {
-            throw ValidationError("unknown scenario '\(scenario)'; choose wedding, apples or pints")
-        }
         guard (16...4096).contains(size) else { throw ValidationError("--size must be between 16 and 4096") }
-        for (name, value) in [("--count", count), ("--train", train), ("--test", test), ("--pool", pool)] {
-            if let value, value < 0 { throw ValidationError("\(name) must not be negative") }
-        }
-        for (name, value) in [("--context-with-bouquet", contextWithBouquet), ("--context-without-bouquet", contextWithoutBouquet),
-                              ("--focal-rate", focalRate), ("--bouquet-rate", bouquetRate), ("--person-rate", personRate), ("--empty-hand-rate", emptyHandRate),
-                              ("--apple-rate", appleRate), ("--train-red", trainRed), ("--test-red", testRed),
-                              ("--pool-red", poolRed), ("--perfect-rate", perfectRate)] {
-            guard (0...1).contains(value) else { throw ValidationError("\(name) must be between 0 and 1") }
-        }
-        for (name, value) in [("--train-style", trainStyle), ("--test-style", testStyle), ("--pool-style", poolStyle)] {
-            guard Pints.Style(rawValue: value) != nil else {
-                throw ValidationError("\(name) must be studio, phone or mixed")
-            }
-        }
-    }
-
-    var counts: [Split: Int] {
-        var counts = count.map(SynthConfiguration.proportions(total:)) ?? [.train: 400, .test: 200, .pool: 200]
-        if let train { counts[.train] = train }
-        if let test { counts[.test] = test }
-        if let pool { counts[.pool] = pool }
-        return counts
     }
 
     func run() throws {
         do {
             try prepareFolder()
             switch scenario {
-            case "wedding":
-                try generate(Wedding(contextWithBouquet: contextWithBouquet, contextWithoutBouquet: contextWithoutBouquet,
-                                     focalRate: focalRate, bouquetRate: bouquetRate, personRate: personRate,
-                                     emptyHandRate: emptyHandRate))
-            case "apples":
-                try generate(Apples(appleRate: appleRate, redRate: [.train: trainRed, .test: testRed, .pool: poolRed]))
-            default:
-                try generate(Pints(perfectRate: perfectRate, styles: [.train: Pints.Style(rawValue: trainStyle)!,
-                                                                      .test: Pints.Style(rawValue: testStyle)!,
-                                                                      .pool: Pints.Style(rawValue: poolStyle)!]))
+            case .wedding: try generate(wedding.scenario)
+            case .apples: try generate(apples.scenario)
+            case .pints: try generate(pints.scenario)
             }
         } catch let error as ExitCode {
             throw error
@@ -190,7 +107,7 @@ struct Synth: ParsableCommand {
         if let cutouts, cutoutSet?.elements.isEmpty ?? true {
             warn("focal synth: no cut-outs found in \(cutouts) (expected subfolders named \(scenario.elements.joined(separator: ", ")) holding .png files); drawing every element")
         }
-        let configuration = SynthConfiguration(seed: seed, size: size, counts: counts, cutouts: cutoutSet)
+        let configuration = SynthConfiguration(seed: seed, size: size, counts: splits.counts, cutouts: cutoutSet)
         let total = configuration.counts.values.reduce(0, +)
         guard total > 0 else { throw ValidationError("nothing to generate: every split has 0 images") }
         let progress = Progress("rendering", total: total, enabled: !json && isatty(STDERR_FILENO) == 1)

@@ -49,16 +49,13 @@ extension Featurizer {
             }
         }
         let keys = crops.map { crop in hashOf[crop.path].map { crop.storeKey(hash: $0) } }
-        var vectors = try store?.embeddings(for: Array(Set(keys.compactMap { $0 })), backbone: storeKey) ?? [:]
-        var done = crops.indices.filter { keys[$0].map { vectors[$0] != nil } ?? false }.count
+        let lookup = try lookUp(keys)
+        var vectors = lookup.vectors
+        var done = lookup.found
         progress?(done, crops.count)
 
         // The crops still to compute, grouped by file so each file is decoded once.
-        var missing: [String: [Int]] = [:]
-        var queued = Set<String>()
-        for (i, key) in keys.enumerated() {
-            if let key, vectors[key] == nil, queued.insert(key).inserted { missing[crops[i].path, default: []].append(i) }
-        }
+        let missing = Dictionary(grouping: lookup.missing) { crops[$0].path }
         let files = missing.keys.sorted()
         var computed = 0
         let preprocessing = self.preprocessing

@@ -55,17 +55,13 @@ public final class Featurizer {
         for (i, outcome) in hashOutcomes.enumerated() { if case .success(let h) = outcome { hashes[paths[i]] = h } }
 
         // 2. What the store already has.
-        var vectors = try store?.embeddings(for: Array(Set(hashes.values)), backbone: storeKey) ?? [:]
-        let cached = paths.indices.filter { hashes[paths[$0]].map { vectors[$0] != nil } ?? false }.count
-        var done = cached
+        let lookup = try lookUp(paths.map { hashes[$0] })
+        var vectors = lookup.vectors
+        var done = lookup.found
         progress?(done, paths.count)
 
         // 3. Embed the rest, a batch at a time, storing each batch as it completes.
-        var missing: [String] = []
-        var queued = Set<String>()
-        for path in paths {
-            if let h = hashes[path], vectors[h] == nil, queued.insert(h).inserted { missing.append(path) }
-        }
+        let missing = lookup.missing.map { paths[$0] }
         var failures: [String: ImageError] = [:]
         let embedder = Embedder(backbone: backbone, preprocessing: preprocessing, batchSize: batchSize)
         var batch: [(hash: String, vector: [Float])] = []
@@ -97,5 +93,27 @@ public final class Featurizer {
             }
         }
         return Result(embeddings: embeddings, hashes: hashes, computed: computed)
+    }
+
+    /// What the store holds for a list of items, and which are left to compute:
+    /// the first step of embedding whole images and crops alike.
+    struct StoreLookup {
+        /// The vectors found, by store key.
+        var vectors: [String: [Float]]
+        /// How many items (not keys) were found.
+        var found: Int
+        /// The items to compute, in order: the first with each key not found.
+        var missing: [Int]
+    }
+
+    /// Looks up `keys` (one per item; nil for an item that cannot be read).
+    func lookUp(_ keys: [String?]) throws -> StoreLookup {
+        let vectors = try store?.embeddings(for: Array(Set(keys.compactMap { $0 })), backbone: storeKey) ?? [:]
+        let found = keys.filter { $0.map { vectors[$0] != nil } ?? false }.count
+        var missing: [Int] = [], queued = Set<String>()
+        for (i, key) in keys.enumerated() {
+            if let key, vectors[key] == nil, queued.insert(key).inserted { missing.append(i) }
+        }
+        return StoreLookup(vectors: vectors, found: found, missing: missing)
     }
 }

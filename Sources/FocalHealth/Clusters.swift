@@ -1,3 +1,4 @@
+import FocalNumerics
 import FocalTraining
 
 /// Groups of visually similar images among a set of embeddings (one concept's
@@ -31,7 +32,7 @@ public enum Clusters {
         let one = Clustering(k: 1, assignments: [Int](repeating: 0, count: x.rows), silhouette: .nan,
                              members: [order(Array(0..<x.rows), x, centre: centroid(x, Array(0..<x.rows)))])
         guard x.rows >= 2 * minimumSize else { return one }
-        var random = SeededRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         var sampleRows = Array(0..<x.rows)
         if x.rows > sampleLimit {
             random.shuffle(&sampleRows)
@@ -62,7 +63,7 @@ public enum Clusters {
 
     /// Spherical k-means (unit centres, cosine assignment) from a k-means++
     /// start; 3 starts, the one with the highest total similarity kept.
-    static func kMeans(_ x: UnitEmbeddings, k: Int, similarity: [Float], random: inout SeededRandom) -> ([Int], UnitEmbeddings) {
+    static func kMeans(_ x: UnitEmbeddings, k: Int, similarity: [Float], random: inout SplitMix64) -> ([Int], UnitEmbeddings) {
         let n = x.rows
         var best: (total: Double, assignment: [Int], centres: UnitEmbeddings)?
         for _ in 0..<3 {

@@ -5,7 +5,7 @@
 /// Depthwise layers are a small share of the multiply-adds but touch every
 /// activation, so they run as direct loops over contiguous channels rather
 /// than through im2col and GEMM.
-public struct DepthwiseConvolution: Sendable {
+public struct DepthwiseConvolution: SamePaddedConvolution, Sendable {
     public let channels: Int
     public let kernel: Int
     public let stride: Int
@@ -31,11 +31,6 @@ public struct DepthwiseConvolution: Sendable {
         self.bias = bias
         self.activation = activation
         self.inputActivation = inputActivation
-    }
-
-    public func padding(height: Int, width: Int) -> (rows: SamePadding, columns: SamePadding) {
-        (SamePadding(input: height, kernel: kernel, stride: stride),
-         SamePadding(input: width, kernel: kernel, stride: stride))
     }
 
     /// Computes output rows `rows` of one image.

@@ -4,7 +4,7 @@
 /// For the stem (3×3, stride 2, 3 → 32 channels): as im2col and a GEMM its
 /// inner dimension is only 27, too short for the GEMM to run well, and the
 /// unfolded matrix is nine times the image.
-public struct FullConvolution: Sendable {
+public struct FullConvolution: SamePaddedConvolution, Sendable {
     public let inputChannels: Int
     public let outputChannels: Int
     public let kernel: Int
@@ -26,11 +26,6 @@ public struct FullConvolution: Sendable {
         self.weights = weights
         self.bias = bias
         self.activation = activation
-    }
-
-    public func padding(height: Int, width: Int) -> (rows: SamePadding, columns: SamePadding) {
-        (SamePadding(input: height, kernel: kernel, stride: stride),
-         SamePadding(input: width, kernel: kernel, stride: stride))
     }
 
     /// Computes output rows `rows` of one image; `output` addresses output row 0.

@@ -12,3 +12,17 @@ public struct SamePadding: Equatable, Sendable {
         after = total - before
     }
 }
+
+/// A convolution with 'SAME' padding: a square kernel moved by a stride.
+public protocol SamePaddedConvolution {
+    var kernel: Int { get }
+    var stride: Int { get }
+}
+
+extension SamePaddedConvolution {
+    /// The padding of an input of `height`×`width`, and so the output's size.
+    public func padding(height: Int, width: Int) -> (rows: SamePadding, columns: SamePadding) {
+        (SamePadding(input: height, kernel: kernel, stride: stride),
+         SamePadding(input: width, kernel: kernel, stride: stride))
+    }
+}

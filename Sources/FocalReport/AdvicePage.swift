@@ -14,13 +14,16 @@ public enum AdvicePage {
 
     /// Ids: advice-summary, explanation-…, advice-cooccurrence, advice-focality,
     /// advice-influence, advice-proposal, and with a verification advice-verification
-    /// and comparison-….
-    public static func sections(_ a: Advice, folder: ReportFolder) -> [Section] {
+    /// and comparison-…. `explained`: the explained photo at full size, when the
+    /// caller has it decoded already.
+    public static func sections(_ a: Advice, folder: ReportFolder, explained: RGBImage? = nil) -> [Section] {
         var sections = [Section(id: "advice-summary", title: "What to change", .paragraph(.strong(a.summary), class: "verdict"),
                                 a.conceptDescription.map { .paragraph(.strong("'\(a.concept)' is described as: ") + HTML($0), class: "muted") } ?? .empty,
                                 .paragraph(HTML("\(Format.count(a.falsePositives.count, "false positive")) of '\(a.concept)'"
                                                 + (a.falsePositives.first.map { "; the worst, explained below: \($0.image)" } ?? "") + ".")))]
-        if let e = a.explanation { sections += ExplanationPage.sections([e], folder: folder) }
+        if let e = a.explanation {
+            sections += ExplanationPage.sections([e], folder: folder, decoded: explained.map { [e.image: $0] } ?? [:])
+        }
         sections.append(cooccurrence(a))
         sections.append(focality(a, folder: folder))
         sections.append(Section(

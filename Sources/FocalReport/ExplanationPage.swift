@@ -12,9 +12,10 @@ public enum ExplanationPage {
                           subtitle: images.joined(separator: ", "), sections: sections(explanations, folder: folder))
     }
 
-    /// Ids: "explanation-<image stem>-<concept>", both slugged.
-    public static func sections(_ explanations: [Explanation], folder: ReportFolder) -> [Section] {
-        var decoded: [String: RGBImage] = [:]
+    /// Ids: "explanation-<image stem>-<concept>", both slugged. `decoded`: photos
+    /// the caller already holds at full size, by path, so they are not decoded again.
+    public static func sections(_ explanations: [Explanation], folder: ReportFolder, decoded: [String: RGBImage] = [:]) -> [Section] {
+        var decoded = decoded
         return explanations.map { e in
             if decoded[e.image] == nil { decoded[e.image] = try? ImageDecoder().decode(path: e.image) }
             return section(e, image: decoded[e.image], folder: folder)

@@ -1,3 +1,5 @@
+import FocalNumerics
+
 /// `apples`: the bias lesson. A model trained only on green apples (the
 /// default `--train-red 0`) meets red ones in the test split (`--test-red 0.5`)
 /// and misses them, or takes red tomatoes for apples once it has seen red ones.
@@ -40,7 +42,7 @@ public struct Apples: Scenario {
         [plan.apples == 0 ? "" : (plan.red ? "red" : "green")]
     }
 
-    public func plan(split: Split, count: Int, random: inout SceneRandom) -> [Plan] {
+    public func plan(split: Split, count: Int, random: inout SplitMix64) -> [Plan] {
         let withApples = random.exactly(appleRate, of: count)
         let red = random.exactly(redRate[split] ?? 0.5, of: withApples.filter { $0 }.count)
         var plans: [Plan] = []
@@ -59,7 +61,7 @@ public struct Apples: Scenario {
         return plans
     }
 
-    public func render(_ plan: Plan, on canvas: Canvas, random: inout SceneRandom, cutouts: Cutouts?) {
+    public func render(_ plan: Plan, on canvas: Canvas, random: inout SplitMix64, cutouts: Cutouts?) {
         let s = canvas.size
         if let photo = cutouts?.pick("background", &random) {
             canvas.placeBackground(photo)
@@ -71,7 +73,7 @@ public struct Apples: Scenario {
         }
         // Fruit sizes and non-overlapping spots, drawn back (top) to front (bottom).
         var fruit: [(Fruit, Float)] = Array(repeating: (.apple, 0), count: plan.apples) + plan.others.map { ($0, 0) }
-        random.shuffle(&fruit)
+        random.shuffleDrawingInts(&fruit)
         let scale = fruit.count > 4 ? random.float(0.07, 0.095) : random.float(0.085, 0.13)
         var spots: [(Fruit, Float, Float, Float)] = []
         for (kind, _) in fruit {
@@ -102,7 +104,7 @@ public struct Apples: Scenario {
     }
 
     /// A wall above a table edge, the fruit standing on the table.
-    func drawTableScene(on canvas: Canvas, random: inout SceneRandom) {
+    func drawTableScene(on canvas: Canvas, random: inout SplitMix64) {
         let s = canvas.size
         let edge = s * random.float(0.15, 0.3)
         let wall = RGB(random.float(0.5, 0.95), random.float(0.5, 0.92), random.float(0.45, 0.9))

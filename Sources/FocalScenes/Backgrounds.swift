@@ -1,3 +1,5 @@
+import FocalNumerics
+
 /// Backgrounds: the varied surroundings that every element must be told apart
 /// from. They are deliberately unrelated to the concepts (a grass lawn appears
 /// with and without greenery) so that a model cannot learn the backdrop.
@@ -17,12 +19,12 @@ public enum Background: String, CaseIterable, Sendable {
     /// Studio sweep: a smooth gradient.
     case studio
 
-    public static func random(_ random: inout SceneRandom, from choices: [Background] = Background.allCases) -> Background {
+    public static func random(_ random: inout SplitMix64, from choices: [Background] = Background.allCases) -> Background {
         random.pick(choices)
     }
 
     /// Paints the whole canvas.
-    public func draw(on canvas: Canvas, random: inout SceneRandom) {
+    public func draw(on canvas: Canvas, random: inout SplitMix64) {
         let s = canvas.size
         let noise = Noise(&random)
         switch self {
@@ -116,7 +118,7 @@ public struct Lighting: Sendable {
     public var slopeY: Float
     public var vignette: Float
 
-    public static func random(_ random: inout SceneRandom, dim: Bool = false) -> Lighting {
+    public static func random(_ random: inout SplitMix64, dim: Bool = false) -> Lighting {
         Lighting(exposure: dim ? random.float(0.4, 0.65) : random.float(0.78, 1.18),
                  warmth: dim ? random.float(0.05, 0.2) : random.float(-0.1, 0.12),
                  slopeX: random.float(-0.3, 0.3), slopeY: random.float(-0.2, 0.2),

@@ -1,3 +1,5 @@
+import FocalNumerics
+
 /// The `bouquet` element: a tight dome of flowers (often in one to three
 /// coordinated colours, with filler and a few leaves at the rim), stems that
 /// converge into a wrapped handle, and a hand holding it.
@@ -25,7 +27,7 @@ public enum Bouquet {
     }
 
     public static func draw(on canvas: Canvas, cx: Float, cy: Float, r: Float, holder: Holder,
-                            random: inout SceneRandom, cutouts: Cutouts?) {
+                            random: inout SplitMix64, cutouts: Cutouts?) {
         canvas.element("bouquet") {
             let grip = handle(cx: cx, cy: cy, r: r)
             let skin: RGB
@@ -50,7 +52,7 @@ public enum Bouquet {
     /// photos arms come without bouquets too; scenes with these teach a head
     /// that an arm alone is no bouquet.
     public static func emptyHand(on canvas: Canvas, cx: Float, cy: Float, r: Float, from: (Float, Float), skin: RGB, sleeve: RGB,
-                                 random: inout SceneRandom) {
+                                 random: inout SplitMix64) {
         let grip = handle(cx: cx, cy: cy, r: r)
         drawArm(on: canvas, from: from, grip: grip, r: r, skin: skin, sleeve: sleeve)
         drawFist(on: canvas, grip: grip, r: r, skin: skin, random: &random)
@@ -68,7 +70,7 @@ public enum Bouquet {
     }
 
     /// The fist round the handle, fingers as creases.
-    static func drawFist(on canvas: Canvas, grip: (Float, Float), r: Float, skin: RGB, random: inout SceneRandom) {
+    static func drawFist(on canvas: Canvas, grip: (Float, Float), r: Float, skin: RGB, random: inout SplitMix64) {
         let fist = Ellipse(cx: grip.0, cy: grip.1 + 0.05 * r, rx: 0.3 * r, ry: 0.24 * r, turns: random.uniform(-0.03, 0.03))
         canvas.fill(fist.bounds) { x, y in
             let d = fist.distance(x, y)
@@ -81,7 +83,7 @@ public enum Bouquet {
     }
 
     static func drawArrangement(on canvas: Canvas, cx: Float, cy: Float, r: Float, grip: (Float, Float),
-                                random: inout SceneRandom) {
+                                random: inout SplitMix64) {
         let stemGreen = RGB(random.float(0.2, 0.35), random.float(0.4, 0.55), random.float(0.15, 0.25))
         // Stems: from under the dome through the grip, fanning out below it.
         let stems = random.int(6...10)

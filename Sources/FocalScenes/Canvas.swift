@@ -1,4 +1,5 @@
 import FocalImages
+import FocalNumerics
 
 /// One pixel of a shape as a shading function reports it.
 public struct Sample {
@@ -266,7 +267,7 @@ public final class Canvas {
     }
 
     /// Sensor noise: per-pixel luminance and chroma noise of about `strength` (0...1 scale).
-    public func addNoise(_ strength: Float, chroma: Float, random: inout SceneRandom) {
+    public func addNoise(_ strength: Float, chroma: Float, random: inout SplitMix64) {
         for p in 0..<(width * height) {
             let bits = random.next()
             // Four 16-bit uniforms: their centred sum is roughly normal.

@@ -1,5 +1,6 @@
 import FocalFiles
 import FocalImages
+import FocalNumerics
 import Foundation
 
 /// Real cut-outs that replace drawn elements: `DIR/<element>/*.png`, RGBA PNGs
@@ -49,7 +50,7 @@ public final class Cutouts: @unchecked Sendable {
     public var elements: [String] { images.keys.sorted() }
 
     /// A random cut-out for `element`, or nil to draw it.
-    public func pick(_ element: String, _ random: inout SceneRandom) -> RGBAImage? {
+    public func pick(_ element: String, _ random: inout SplitMix64) -> RGBAImage? {
         guard let list = images[element], !list.isEmpty else { return nil }
         return list[random.int(0..<list.count)]
     }
@@ -77,7 +78,7 @@ public final class Cutouts: @unchecked Sendable {
 extension Canvas {
     /// Composites a cut-out so that its longer side is `size` pixels, centred
     /// at `center`, mirrored half of the time, into the current element.
-    public func place(_ image: RGBAImage, center: (Float, Float), size: Float, random: inout SceneRandom) {
+    public func place(_ image: RGBAImage, center: (Float, Float), size: Float, random: inout SplitMix64) {
         let scale = size / Float(max(image.width, image.height))
         let w = Float(image.width) * scale, h = Float(image.height) * scale
         composite(image, into: Box(x0: center.0 - w / 2, y0: center.1 - h / 2, x1: center.0 + w / 2, y1: center.1 + h / 2),

@@ -1,3 +1,5 @@
+import FocalNumerics
+
 /// Flowers: petal rosettes, the building block of both the `flowers` element
 /// (loose blooms) and the `bouquet` (a tight cluster of them with stems and a
 /// hand). Sharing the rosette is deliberate: what tells a bouquet apart is its
@@ -15,7 +17,7 @@ public enum Flower {
 
     /// Draws one bloom of radius `r` centred at (`cx`, `cy`).
     public static func rosette(on canvas: Canvas, cx: Float, cy: Float, r: Float, color: RGB,
-                               style: Style, random: inout SceneRandom) {
+                               style: Style, random: inout SplitMix64) {
         let spin = random.unit()
         let vein = Noise(&random)
         func petal(_ dist: Float, _ length: Float, _ width: Float, _ turns: Double, _ tone: RGB) {
@@ -86,7 +88,7 @@ public enum Flower {
     }
 
     /// A random petal colour and style.
-    public static func randomLook(_ random: inout SceneRandom) -> (RGB, Style) {
+    public static func randomLook(_ random: inout SplitMix64) -> (RGB, Style) {
         let base = random.pick(Palette.petals)
         let jitter = RGB(random.float(-0.05, 0.05), random.float(-0.05, 0.05), random.float(-0.05, 0.05))
         return (RGB(clamp01(base.r + jitter.r), clamp01(base.g + jitter.g), clamp01(base.b + jitter.b)),
@@ -95,7 +97,7 @@ public enum Flower {
 
     /// The `flowers` element: one loose bloom with a short stem and a leaf,
     /// lying or standing at (`cx`, `cy`), drawn as its own element instance.
-    public static func loose(on canvas: Canvas, cx: Float, cy: Float, r: Float, random: inout SceneRandom,
+    public static func loose(on canvas: Canvas, cx: Float, cy: Float, r: Float, random: inout SplitMix64,
                              cutouts: Cutouts?) {
         canvas.element("flowers") {
             if let cut = cutouts?.pick("flowers", &random) {

@@ -1,3 +1,5 @@
+import FocalNumerics
+
 /// Fruit for the `apples` scenario. Apples come red or green; the other
 /// fruits include look-alikes on purpose: a green pear next to green apples, a
 /// red tomato next to red apples, so that colour alone does not say "apple".
@@ -8,7 +10,7 @@ public enum Fruit: String, CaseIterable, Sendable {
 
     /// Draws one fruit of radius about `r` as its own element instance.
     public func draw(on canvas: Canvas, cx: Float, cy: Float, r: Float, red: Bool,
-                     random: inout SceneRandom, cutouts: Cutouts?) {
+                     random: inout SplitMix64, cutouts: Cutouts?) {
         canvas.element(rawValue) {
             if let cut = cutouts?.pick(rawValue, &random) {
                 canvas.place(cut, center: (cx, cy), size: 2.1 * r, random: &random)
@@ -37,7 +39,7 @@ public enum Fruit: String, CaseIterable, Sendable {
     }
 
     static func apple(_ canvas: Canvas, _ cx: Float, _ cy: Float, _ r: Float, red: Bool, _ noise: Noise,
-                      _ random: inout SceneRandom) {
+                      _ random: inout SplitMix64) {
         let base = red ? RGB(random.float(0.65, 0.85), random.float(0.05, 0.15), random.float(0.05, 0.12))
                        : RGB(random.float(0.5, 0.68), random.float(0.75, 0.88), random.float(0.18, 0.3))
         let streak = red ? RGB(0.95, 0.7, 0.25) : RGB(0.85, 0.9, 0.45)
@@ -80,7 +82,7 @@ public enum Fruit: String, CaseIterable, Sendable {
         }
     }
 
-    static func tomato(_ canvas: Canvas, _ cx: Float, _ cy: Float, _ r: Float, _ noise: Noise, _ random: inout SceneRandom) {
+    static func tomato(_ canvas: Canvas, _ cx: Float, _ cy: Float, _ r: Float, _ noise: Noise, _ random: inout SplitMix64) {
         let body = Ellipse(cx: cx, cy: cy, rx: r * 1.05, ry: r * 0.88)
         let base = RGB(random.float(0.8, 0.95), random.float(0.1, 0.2), random.float(0.05, 0.1))
         canvas.fill(body.bounds) { x, y in
@@ -101,7 +103,7 @@ public enum Fruit: String, CaseIterable, Sendable {
         }
     }
 
-    static func lemon(_ canvas: Canvas, _ cx: Float, _ cy: Float, _ r: Float, _ noise: Noise, _ random: inout SceneRandom) {
+    static func lemon(_ canvas: Canvas, _ cx: Float, _ cy: Float, _ r: Float, _ noise: Noise, _ random: inout SplitMix64) {
         let turns = random.uniform(-0.1, 0.1)
         let body = Ellipse(cx: cx, cy: cy, rx: 1.1 * r, ry: 0.78 * r, turns: turns)
         let tips = Lens(cx: cx, cy: cy, length: 2.5 * r, width: 0.7 * r, turns: turns)
@@ -115,7 +117,7 @@ public enum Fruit: String, CaseIterable, Sendable {
         }
     }
 
-    static func banana(_ canvas: Canvas, _ cx: Float, _ cy: Float, _ r: Float, _ noise: Noise, _ random: inout SceneRandom) {
+    static func banana(_ canvas: Canvas, _ cx: Float, _ cy: Float, _ r: Float, _ noise: Noise, _ random: inout SplitMix64) {
         // A crescent: a disc minus a shifted disc, with dark tips.
         let outer = Ellipse(cx: cx, cy: cy - 0.4 * r, rx: 1.4 * r, ry: 1.2 * r)
         let inner = Ellipse(cx: cx, cy: cy - 0.85 * r, rx: 1.5 * r, ry: 1.2 * r)
@@ -131,7 +133,7 @@ public enum Fruit: String, CaseIterable, Sendable {
         }
     }
 
-    static func pear(_ canvas: Canvas, _ cx: Float, _ cy: Float, _ r: Float, _ noise: Noise, _ random: inout SceneRandom) {
+    static func pear(_ canvas: Canvas, _ cx: Float, _ cy: Float, _ r: Float, _ noise: Noise, _ random: inout SplitMix64) {
         let top = Ellipse(cx: cx, cy: cy - 0.55 * r, rx: 0.5 * r, ry: 0.6 * r)
         let bottom = Ellipse(cx: cx, cy: cy + 0.3 * r, rx: 0.85 * r, ry: 0.75 * r)
         let base = random.chance(0.6) ? RGB(0.6, 0.78, 0.25) : RGB(0.88, 0.8, 0.3)
@@ -153,7 +155,7 @@ public enum Fruit: String, CaseIterable, Sendable {
         }
     }
 
-    static func grapes(_ canvas: Canvas, _ cx: Float, _ cy: Float, _ r: Float, _ random: inout SceneRandom) {
+    static func grapes(_ canvas: Canvas, _ cx: Float, _ cy: Float, _ r: Float, _ random: inout SplitMix64) {
         let base = random.chance(0.5) ? RGB(0.35, 0.12, 0.35) : RGB(0.65, 0.8, 0.35)
         let g = 0.24 * r
         var berries: [(Float, Float)] = []

@@ -1,5 +1,6 @@
 import FocalFiles
 import FocalImages
+import FocalNumerics
 import Foundation
 
 /// One rendered image with its element masks.
@@ -67,7 +68,7 @@ public enum Generator {
         Split.allCases.compactMap { split in
             let count = configuration.counts[split] ?? 0
             guard count > 0 else { return nil }
-            var random = SceneRandom(seed: configuration.seed, stream: stableKey("plan/\(scenario.name)/\(split.rawValue)"))
+            var random = SplitMix64(seed: configuration.seed, stream: stableKey("plan/\(scenario.name)/\(split.rawValue)"))
             return (split, scenario.plan(split: split, count: count, random: &random))
         }
     }
@@ -79,7 +80,7 @@ public enum Generator {
         let minimum = minimumArea(size: configuration.size)
         var attempt = 0
         while true {
-            var random = SceneRandom(seed: configuration.seed,
+            var random = SplitMix64(seed: configuration.seed,
                                      stream: split.streamKey << 56 | UInt64(index) << 8 | UInt64(attempt))
             let canvas = Canvas(width: configuration.size, height: configuration.size)
             scenario.render(plan, on: canvas, random: &random, cutouts: configuration.cutouts)

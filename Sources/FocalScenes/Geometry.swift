@@ -82,28 +82,46 @@ public struct Box: Sendable {
     public var height: Float { y1 - y0 }
 }
 
-/// A rotated ellipse.
-public struct Ellipse: Sendable {
-    public var cx: Float, cy: Float, rx: Float, ry: Float
+/// A centre and a rotation about it: the frame a rotated shape is measured in.
+public struct RotatedFrame: Sendable {
+    public var cx: Float, cy: Float
     /// Cosine and sine of the rotation.
     public var c: Float, s: Float
 
-    public init(cx: Float, cy: Float, rx: Float, ry: Float, turns: Double = 0) {
-        self.cx = cx; self.cy = cy; self.rx = max(rx, 0.25); self.ry = max(ry, 0.25)
+    public init(cx: Float, cy: Float, turns: Double) {
+        self.cx = cx; self.cy = cy
         let (c, s) = Trig.cosSin(turns: turns)
         self.c = Float(c); self.s = Float(s)
     }
 
+    /// A point's coordinates along (u) and across (v) the rotated axis, from the centre.
+    @inline(__always) public func local(_ x: Float, _ y: Float) -> (u: Float, v: Float) {
+        let dx = x - cx, dy = y - cy
+        return (dx * c + dy * s, dy * c - dx * s)
+    }
+}
+
+/// A rotated ellipse.
+public struct Ellipse: Sendable {
+    public var frame: RotatedFrame
+    public var rx: Float, ry: Float
+    public var cx: Float { frame.cx }
+    public var cy: Float { frame.cy }
+
+    public init(cx: Float, cy: Float, rx: Float, ry: Float, turns: Double = 0) {
+        frame = RotatedFrame(cx: cx, cy: cy, turns: turns)
+        self.rx = max(rx, 0.25); self.ry = max(ry, 0.25)
+    }
+
     /// Coordinates in the ellipse's frame, scaled so its outline is the unit circle.
     @inline(__always) public func unit(_ x: Float, _ y: Float) -> (Float, Float) {
-        let dx = x - cx, dy = y - cy
-        return ((dx * c + dy * s) / rx, (dy * c - dx * s) / ry)
+        let (u, v) = frame.local(x, y)
+        return (u / rx, v / ry)
     }
 
     /// Approximate signed distance (exact on circles), after Inigo Quilez.
     @inline(__always) public func distance(_ x: Float, _ y: Float) -> Float {
-        let dx = x - cx, dy = y - cy
-        let u = dx * c + dy * s, v = dy * c - dx * s
+        let (u, v) = frame.local(x, y)
         let ua = u / rx, vb = v / ry
         let k0 = (ua * ua + vb * vb).squareRoot()
         let ua2 = ua / rx, vb2 = vb / ry
@@ -113,6 +131,7 @@ public struct Ellipse: Sendable {
     }
 
     public var bounds: Box {
+        let c = frame.c, s = frame.s
         let ex = ((rx * c) * (rx * c) + (ry * s) * (ry * s)).squareRoot()
         let ey = ((rx * s) * (rx * s) + (ry * c) * (ry * c)).squareRoot()
         return Box(x0: cx - ex, y0: cy - ey, x1: cx + ex, y1: cy + ey).padded(1)
@@ -146,27 +165,27 @@ public struct Capsule: Sendable {
 /// A pointed leaf or petal: the lens where two circles overlap (a vesica),
 /// `length` tip to tip along the rotation, `width` across.
 public struct Lens: Sendable {
-    public var cx: Float, cy: Float, half: Float, halfWidth: Float, c: Float, s: Float
+    public var frame: RotatedFrame
+    public var half: Float, halfWidth: Float
     let radius: Float, offset: Float
+    public var cx: Float { frame.cx }
+    public var cy: Float { frame.cy }
 
     public init(cx: Float, cy: Float, length: Float, width: Float, turns: Double) {
-        self.cx = cx; self.cy = cy
+        frame = RotatedFrame(cx: cx, cy: cy, turns: turns)
         half = max(length / 2, 0.5); halfWidth = max(min(width / 2, half * 0.999), 0.25)
         radius = (half * half + halfWidth * halfWidth) / (2 * halfWidth)
         offset = radius - halfWidth
-        let (c, s) = Trig.cosSin(turns: turns)
-        self.c = Float(c); self.s = Float(s)
     }
 
     /// Coordinates along (−1 at one tip, +1 at the other) and across (−1...1 at the widest).
     @inline(__always) public func local(_ x: Float, _ y: Float) -> (Float, Float) {
-        let dx = x - cx, dy = y - cy
-        return ((dx * c + dy * s) / half, (dy * c - dx * s) / halfWidth)
+        let (u, v) = frame.local(x, y)
+        return (u / half, v / halfWidth)
     }
 
     @inline(__always) public func distance(_ x: Float, _ y: Float) -> Float {
-        let dx = x - cx, dy = y - cy
-        let u = dx * c + dy * s, v = dy * c - dx * s
+        let (u, v) = frame.local(x, y)
         let av = v < 0 ? -v : v
         // Symmetric in v: the nearer circle's far side bounds the lens.
         let w = av + offset

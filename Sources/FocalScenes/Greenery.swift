@@ -1,3 +1,5 @@
+import FocalNumerics
+
 /// Greenery: foliage made of many leaf shapes in greens, on thin branches:
 /// a bush, a garland across the top, or a hanging vine. One cluster is one
 /// `greenery` element instance.
@@ -5,7 +7,7 @@ public enum Greenery {
     /// One leaf: a pointed lens with a lighter midrib, side veins and a
     /// light-to-dark gradient along its length.
     public static func leaf(on canvas: Canvas, cx: Float, cy: Float, length: Float, width: Float,
-                            turns: Double, color: RGB, random: inout SceneRandom) {
+                            turns: Double, color: RGB, random: inout SplitMix64) {
         let lens = Lens(cx: cx, cy: cy, length: length, width: width, turns: turns)
         let shade = random.float(0.75, 1.15)
         let tone = color.scaled(shade)
@@ -35,7 +37,7 @@ public enum Greenery {
     /// Leaves are placed along branches grown from the anchor; the cluster's
     /// extent is about `extent` pixels.
     public static func cluster(on canvas: Canvas, form: Form, cx: Float, cy: Float, extent: Float,
-                               random: inout SceneRandom, cutouts: Cutouts?) {
+                               random: inout SplitMix64, cutouts: Cutouts?) {
         canvas.element("greenery") {
             if let cut = cutouts?.pick("greenery", &random) {
                 canvas.place(cut, center: (cx, cy), size: extent, random: &random)

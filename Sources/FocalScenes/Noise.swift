@@ -1,3 +1,5 @@
+import FocalNumerics
+
 /// Procedural texture: lattice value noise from an integer hash.
 ///
 /// Textures are what a CNN keys on (lace, leaf veins, fruit skin, wall plaster),
@@ -8,7 +10,7 @@ public struct Noise: Sendable {
     public let seed: UInt32
 
     public init(seed: UInt32) { self.seed = seed }
-    public init(_ random: inout SceneRandom) { seed = UInt32(truncatingIfNeeded: random.next()) }
+    public init(_ random: inout SplitMix64) { seed = UInt32(truncatingIfNeeded: random.next()) }
 
     @inline(__always)
     static func hash(_ x: Int32, _ y: Int32, _ seed: UInt32) -> Float {

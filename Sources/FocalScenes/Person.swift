@@ -1,3 +1,5 @@
+import FocalNumerics
+
 /// People and veils.
 ///
 /// A person is a head (skin tone, hair, eyes, mouth), neck, shoulders and a
@@ -20,7 +22,7 @@ public struct Person: Sendable {
     /// Where the hands meet (holding a bouquet), or nil for hanging arms.
     public var hands: (Float, Float)?
 
-    public init(cx: Float, headY: Float, h: Float, outfit: Outfit, random: inout SceneRandom) {
+    public init(cx: Float, headY: Float, h: Float, outfit: Outfit, random: inout SplitMix64) {
         self.cx = cx; self.headY = headY; self.h = h; self.outfit = outfit
         skin = random.pick(Palette.skin)
         hair = random.pick(Palette.hair)
@@ -30,7 +32,7 @@ public struct Person: Sendable {
     /// The scene box the person may cover (body runs off the bottom of the frame).
     public var extent: Box { Box(x0: cx - 2.6 * h, y0: headY - 1.2 * h, x1: cx + 2.6 * h, y1: headY + 9 * h) }
 
-    public func draw(on canvas: Canvas, random: inout SceneRandom, cutouts: Cutouts?) {
+    public func draw(on canvas: Canvas, random: inout SplitMix64, cutouts: Cutouts?) {
         canvas.element("person") {
             if let cut = cutouts?.pick("person", &random) {
                 canvas.place(cut, center: (cx, headY + 3.2 * h), size: 8.6 * h, random: &random)
@@ -40,7 +42,7 @@ public struct Person: Sendable {
         }
     }
 
-    func clothing(_ random: inout SceneRandom) -> RGB {
+    func clothing(_ random: inout SplitMix64) -> RGB {
         switch outfit {
         case .bride: return random.chance(0.5) ? RGB(0.97, 0.97, 0.95) : RGB(0.96, 0.92, 0.84)
         case .groom: return random.pick([RGB(0.08, 0.08, 0.1), RGB(0.12, 0.16, 0.3), RGB(0.35, 0.36, 0.38), RGB(0.45, 0.38, 0.3)])
@@ -48,7 +50,7 @@ public struct Person: Sendable {
         }
     }
 
-    func drawFigure(on canvas: Canvas, random: inout SceneRandom) {
+    func drawFigure(on canvas: Canvas, random: inout SplitMix64) {
         let cloth = clothing(&random)
         let folds = Noise(&random)
         let ys = headY + 1.35 * h
@@ -173,7 +175,7 @@ public struct Person: Sendable {
     /// head, falling past the shoulders and wider than them (so it shows against
     /// the background, not only over a white dress), with a scalloped lace hem
     /// and soft vertical folds. It frames the face or, as a blusher, covers it.
-    public func drawVeil(on canvas: Canvas, random: inout SceneRandom, cutouts: Cutouts?) {
+    public func drawVeil(on canvas: Canvas, random: inout SplitMix64, cutouts: Cutouts?) {
         canvas.element("veil", occludes: false) {
             let top = headY - 1.05 * h
             let length = h * random.float(4, 7.5)

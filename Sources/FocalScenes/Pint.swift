@@ -1,3 +1,5 @@
+import FocalNumerics
+
 /// A pint glass of beer, for the `pints` scenario: a tapered glass, the beer
 /// (lager, amber or stout) with rising bubbles, and the head of foam whose
 /// thickness decides whether it is a perfect pint.
@@ -32,7 +34,7 @@ public struct Pint: Sendable {
 
     public var extent: Box { Box(x0: cx - topHalf, y0: rimY - 0.05 * height, x1: cx + topHalf, y1: baseY) }
 
-    public func draw(on canvas: Canvas, random: inout SceneRandom, cutouts: Cutouts?) {
+    public func draw(on canvas: Canvas, random: inout SplitMix64, cutouts: Cutouts?) {
         let glass = Polygon([(cx - topHalf, rimY), (cx + topHalf, rimY), (cx + bottomHalf, baseY), (cx - bottomHalf, baseY)])
         let inner = Polygon([(cx - topHalf + 1.2, rimY), (cx + topHalf - 1.2, rimY),
                              (cx + bottomHalf - 1.5, baseY - 0.06 * height), (cx - bottomHalf + 1.5, baseY - 0.06 * height)])
@@ -112,7 +114,7 @@ public struct Pint: Sendable {
 /// Unlabelled objects that crowd a phone photo: bottles, coasters, a phone,
 /// a snack packet.
 enum Clutter {
-    static func draw(on canvas: Canvas, avoiding keep: Box, random: inout SceneRandom) {
+    static func draw(on canvas: Canvas, avoiding keep: Box, random: inout SplitMix64) {
         let s = canvas.size
         for _ in 0..<random.int(2...5) {
             let x = s * random.float(0.05, 0.95), y = s * random.float(0.3, 0.95)

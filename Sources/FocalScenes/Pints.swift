@@ -1,3 +1,5 @@
+import FocalNumerics
+
 /// `pints`: the lesson on representative data. A model that learnt "perfect
 /// pint" from studio shots (clean light, centred, sharp) is tested on phone
 /// snaps (tilted, blurred, noisy, cluttered, dim, JPEG-blocky), the pictures it
@@ -43,7 +45,7 @@ public struct Pints: Scenario {
 
     public func extras(_ plan: Plan) -> [String] { [plan.phone ? "phone" : "studio", plan.pour.rawValue] }
 
-    public func plan(split: Split, count: Int, random: inout SceneRandom) -> [Plan] {
+    public func plan(split: Split, count: Int, random: inout SplitMix64) -> [Plan] {
         let perfect = random.exactly(perfectRate, of: count)
         let style = styles[split] ?? .mixed
         let phone = style == .mixed ? random.exactly(0.5, of: count) : [Bool](repeating: style == .phone, count: count)
@@ -59,7 +61,7 @@ public struct Pints: Scenario {
         }
     }
 
-    public func render(_ plan: Plan, on canvas: Canvas, random: inout SceneRandom, cutouts: Cutouts?) {
+    public func render(_ plan: Plan, on canvas: Canvas, random: inout SplitMix64, cutouts: Cutouts?) {
         let s = canvas.size
         let pint: Pint
         if plan.phone {
@@ -101,7 +103,7 @@ public struct Pints: Scenario {
     }
 
     /// A pub: dark wall or party lights, a wooden bar top.
-    func drawBar(on canvas: Canvas, tableY: Float, random: inout SceneRandom) {
+    func drawBar(on canvas: Canvas, tableY: Float, random: inout SplitMix64) {
         Background.random(&random, from: [.bokeh, .bricks, .wall]).draw(on: canvas, random: &random)
         let s = canvas.size
         let wood = RGB(random.float(0.3, 0.55), random.float(0.18, 0.32), random.float(0.08, 0.18))

@@ -1,3 +1,5 @@
+import FocalNumerics
+
 /// The part of a dataset an image belongs to.
 public enum Split: String, CaseIterable, Sendable {
     /// Labelled, for training a concept.
@@ -37,13 +39,13 @@ public protocol Scenario: Sendable {
     /// The settings that shape the data, for synth.json.
     var knobs: [String: Any] { get }
 
-    func plan(split: Split, count: Int, random: inout SceneRandom) -> [Plan]
+    func plan(split: Split, count: Int, random: inout SplitMix64) -> [Plan]
     /// The concepts present in a planned image (its positives in a labelled split).
     func present(_ plan: Plan) -> Set<String>
     /// Values for `extraColumns`.
     func extras(_ plan: Plan) -> [String]
     /// Draws the planned image.
-    func render(_ plan: Plan, on canvas: Canvas, random: inout SceneRandom, cutouts: Cutouts?)
+    func render(_ plan: Plan, on canvas: Canvas, random: inout SplitMix64, cutouts: Cutouts?)
 }
 
 extension Scenario {

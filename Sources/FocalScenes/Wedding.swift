@@ -1,3 +1,5 @@
+import FocalNumerics
+
 /// `wedding`: the lesson that a concept learnt from photos where it always
 /// appears with the same context can end up detecting the context.
 ///
@@ -81,7 +83,7 @@ public struct Wedding: Scenario {
         [plan.context, plan.bouquet ? (plan.focal ? "focal" : "incidental") : ""]
     }
 
-    public func plan(split: Split, count: Int, random: inout SceneRandom) -> [Plan] {
+    public func plan(split: Split, count: Int, random: inout SplitMix64) -> [Plan] {
         var plans = [Plan](repeating: Plan(), count: count)
         switch split {
         case .train:
@@ -122,11 +124,11 @@ public struct Wedding: Scenario {
         let people = random.exactly(personRate, of: bare.count)
         for i in plans.indices where plans[i].veil { plans[i].person = true }
         for (k, i) in bare.enumerated() { plans[i].person = people[k] }
-        random.shuffle(&plans)
+        random.shuffleDrawingInts(&plans)
         return plans
     }
 
-    public func render(_ plan: Plan, on canvas: Canvas, random: inout SceneRandom, cutouts: Cutouts?) {
+    public func render(_ plan: Plan, on canvas: Canvas, random: inout SplitMix64, cutouts: Cutouts?) {
         let s = canvas.size
         if let photo = cutouts?.pick("background", &random) {
             canvas.placeBackground(photo)
@@ -191,7 +193,7 @@ public struct Wedding: Scenario {
         // Greenery behind everything: one or two clusters of different forms.
         var greeneryCentres: [(Float, Float)] = []
         if plan.greenery {
-            var forms = random.shuffled(Greenery.Form.allCases)
+            var forms = random.shuffledDrawingInts(Greenery.Form.allCases)
             forms = Array(forms.prefix(random.chance(0.6) ? 1 : 2))
             for form in forms {
                 let left = random.chance(0.5)
@@ -252,7 +254,7 @@ public struct Wedding: Scenario {
     /// Where a hand reaching in from the left or right edge holds something of
     /// radius `r` (an incidental bouquet, or nothing): its centre and the
     /// arm's start outside the picture. Draws three numbers, in this order.
-    static func heldFromSide(left: Bool, r: Float, size s: Float, random: inout SceneRandom) -> (cx: Float, cy: Float, from: (Float, Float)) {
+    static func heldFromSide(left: Bool, r: Float, size s: Float, random: inout SplitMix64) -> (cx: Float, cy: Float, from: (Float, Float)) {
         let inset = s * random.float(0.1, 0.16) + r
         let cx = left ? inset : s - inset
         let cy = s * random.float(0.3, 0.62)

@@ -1,3 +1,4 @@
+import FocalNumerics
 import Foundation
 
 /// A point estimate with a bootstrap percentile interval.
@@ -40,7 +41,7 @@ public enum Bootstrap {
 
     static func forEachResample(samples: Int, replicates: Int, seed: UInt64, _ body: ([Int]) -> Void) {
         precondition(samples > 0 && replicates > 0)
-        var random = SeededRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         var indices = [Int](repeating: 0, count: samples)
         for _ in 0..<replicates {
             for j in 0..<samples { indices[j] = random.below(samples) }

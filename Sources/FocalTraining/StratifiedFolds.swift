@@ -1,3 +1,5 @@
+import FocalNumerics
+
 /// Seeded stratified k-fold assignment for multi-label and exclusive labels.
 ///
 /// Each row gets a stratum: for exclusive models its concept; for multi-label
@@ -40,7 +42,7 @@ public enum StratifiedFolds {
             }
             strata[stratum].append(u)
         }
-        var random = SeededRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         var fold = [Int](repeating: 0, count: labels.rows)
         var dealt = 0
         for var members in strata {

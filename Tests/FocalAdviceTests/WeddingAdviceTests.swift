@@ -2,6 +2,7 @@ import FocalAdvice
 import FocalBackbone
 import FocalConcepts
 import FocalDatasets
+import FocalTestSupport
 import FocalTraining
 import Foundation
 import XCTest
@@ -12,8 +13,7 @@ import XCTest
 /// bouquet incidentally (the manifest's `focal` column), and the test split is
 /// decoupled. The advice must find that, and its revision must fix it.
 final class WeddingAdviceTests: XCTestCase {
-    static let wedding = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("datasets/wedding").path
+    static let wedding = Repository.dataset("wedding")
 
     struct Fixture {
         let model: HeadModel

@@ -1,5 +1,6 @@
 @testable import FocalBackbone
 import FocalNumerics
+import FocalTestSupport
 import XCTest
 
 /// The early blocks run band by band (`runBands`) must give what running them
@@ -9,15 +10,12 @@ import XCTest
 final class BandedBlockTests: XCTestCase {
     func testBandsMatchWholeLayers() throws {
         let network = ReferenceVectorTests.backbone.network
-        var seed: UInt64 = 7
+        var seed = KnuthLCG(seed: 7)
         for b in 0..<EfficientNetLite0.lateStart {
             let block = network.blocks[b], spec = block.spec
             let side = EfficientNetLite0.inputSides[b], outSide = EfficientNetLite0.inputSides[b + 1]
             XCTAssertTrue(EfficientNetLite0.fitsBands(spec, side: side))
-            let input: [Float] = (0..<(side * side * spec.inputChannels)).map { _ in
-                seed = seed &* 6364136223846793005 &+ 1442695040888963407
-                return Float(Int(seed >> 40) % 4001 - 2000) / 1000
-            }
+            let input = seed.floats(side * side * spec.inputChannels, half: 2000, over: 1000)
             // Whole layers, one after another.
             let e = spec.expandedChannels
             var expanded = input

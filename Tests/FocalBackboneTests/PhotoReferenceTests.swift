@@ -1,5 +1,6 @@
 import FocalBackbone
 import FocalImages
+import FocalTestSupport
 import Foundation
 import XCTest
 
@@ -11,8 +12,7 @@ final class PhotoReferenceTests: XCTestCase {
         let photos: [Photo]
     }
 
-    static let photos = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("datasets/photos")
+    static let photos = URL(fileURLWithPath: Repository.dataset("photos"))
 
     func load() throws -> Fixture {
         let url = Bundle.module.url(forResource: "Fixtures/photos_reference", withExtension: "json")!

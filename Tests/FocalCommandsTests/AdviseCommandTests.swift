@@ -1,11 +1,11 @@
+import FocalTestSupport
 import Foundation
 import XCTest
 
 /// `focal advise` through the command line: the files it writes, its JSON, and
 /// bad input (a clear message, a non-zero exit, and no manifest written).
 final class AdviseCommandTests: XCTestCase {
-    static let wedding = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("datasets/wedding").path
+    static let wedding = Repository.dataset("wedding")
     static let folder = NSTemporaryDirectory() + "focal-advise-\(UUID().uuidString)"
     /// One store per test process, shared with the other wedding tests (rows are keyed by content hash).
     static let store = NSTemporaryDirectory() + "focal-tests-\(getpid()).sqlite"
@@ -23,13 +23,27 @@ final class AdviseCommandTests: XCTestCase {
 
     func digest(_ path: String) -> Data? { FileManager.default.contents(atPath: path) }
 
+    /// `focal advise` on the shipped false positive 000055, with `arguments` added.
+    func advise(_ arguments: [String], model: String = AdviseCommandTests.model, data: String = AdviseCommandTests.wedding) throws -> FocalRun {
+        try focal(["advise", "--model", model, "--data", data, "--image", Self.wedding + "/images/test/000055.jpg"] + arguments)
+    }
+
+    /// `advise(arguments)` must be refused with `message` and without writing `unwritten`.
+    func assertRefused(_ arguments: [String], says message: String, leaves unwritten: String,
+                       model: String = AdviseCommandTests.model, data: String = AdviseCommandTests.wedding,
+                       file: StaticString = #filePath, line: UInt = #line) throws {
+        let run = try advise(arguments, model: model, data: data)
+        XCTAssertNotEqual(run.status, 0, file: file, line: line)
+        XCTAssertTrue(run.stderr.contains(message), run.stderr, file: file, line: line)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: unwritten), file: file, line: line)
+    }
+
     func testAdviceOnOneImageWritesANewRevisionAndLeavesTheOldAlone() throws {
         let manifest = Self.wedding + "/manifest.csv"
         let before = digest(manifest)
         let out = Self.folder + "/revision-2.csv"
         let report = Self.folder + "/advice-report"
-        let run = try focal(["advise", "--model", Self.model, "--data", Self.wedding, "--image", Self.wedding + "/images/test/000055.jpg",
-                             "--pool", Self.wedding, "--write", out, "--json", "--report", report])
+        let run = try advise(["--pool", Self.wedding, "--write", out, "--json", "--report", report])
         XCTAssertEqual(run.status, 0, run.stderr)
         XCTAssertTrue(run.stderr.contains("report: \(report)/index.html"), run.stderr)
         let page = try String(contentsOfFile: report + "/index.html", encoding: .utf8)
@@ -68,8 +82,7 @@ final class AdviseCommandTests: XCTestCase {
     /// A folder pool holds the training and test images too: neither may come
     /// back as a counter-example (test images would leak into training).
     func testAFolderPoolNeverProposesTrainingOrTestImages() throws {
-        let run = try focal(["advise", "--model", Self.model, "--data", Self.wedding, "--image", Self.wedding + "/images/test/000055.jpg",
-                             "--pool", Self.wedding + "/./images", "--json"])
+        let run = try advise(["--pool", Self.wedding + "/./images", "--json"])
         XCTAssertEqual(run.status, 0, run.stderr)
         let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         let add = try XCTUnwrap((json["proposal"] as? [String: Any])?["add"] as? [[String: Any]])
@@ -111,38 +124,25 @@ final class AdviseCommandTests: XCTestCase {
         let trained = try focal(["train", small, "--out", model, "--concept", "bouquet", "--c", "1"])
         XCTAssertEqual(trained.status, 0, trained.stderr)
         let out = small + "/never.csv"
-        let run = try focal(["advise", "--model", model, "--data", small, "--image", Self.wedding + "/images/test/000055.jpg",
-                             "--write", out])
-        XCTAssertNotEqual(run.status, 0)
-        XCTAssertTrue(run.stderr.contains("only 8 training positives of 'bouquet'"), run.stderr)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: out))
+        try assertRefused(["--write", out], says: "only 8 training positives of 'bouquet'", leaves: out, model: model, data: small)
     }
 
     func testAnEmptyPoolIsRefused() throws {
         let empty = Self.folder + "/empty-pool"
         try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
         let out = Self.folder + "/never-2.csv"
-        let run = try focal(["advise", "--model", Self.model, "--data", Self.wedding,
-                             "--image", Self.wedding + "/images/test/000055.jpg", "--pool", empty, "--write", out])
-        XCTAssertNotEqual(run.status, 0)
-        XCTAssertTrue(run.stderr.contains("the pool has no images"), run.stderr)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: out))
+        try assertRefused(["--pool", empty, "--write", out], says: "the pool has no images", leaves: out)
     }
 
     func testTheOldManifestIsNeverTheTarget() throws {
         let manifest = Self.wedding + "/manifest.csv"
         let before = digest(manifest)
-        let run = try focal(["advise", "--model", Self.model, "--data", Self.wedding,
-                             "--image", Self.wedding + "/images/test/000055.jpg", "--write", manifest])
+        let run = try advise(["--write", manifest])
         XCTAssertNotEqual(run.status, 0)
         XCTAssertTrue(run.stderr.contains("training manifest itself"), run.stderr)
         XCTAssertEqual(digest(manifest), before)
         // Nor an input given for another role (here the test set to verify on).
         let test = Self.folder + "/test-manifest.csv"
-        let overTest = try focal(["advise", "--model", Self.model, "--data", Self.wedding,
-                                  "--image", Self.wedding + "/images/test/000055.jpg", "--write", test, "--verify", test])
-        XCTAssertNotEqual(overTest.status, 0)
-        XCTAssertTrue(overTest.stderr.contains("that is an input of this command"), overTest.stderr)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: test))
+        try assertRefused(["--write", test, "--verify", test], says: "that is an input of this command", leaves: test)
     }
 }

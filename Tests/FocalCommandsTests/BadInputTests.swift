@@ -1,4 +1,5 @@
 import FocalFiles
+import FocalTestSupport
 import Foundation
 import XCTest
 
@@ -6,27 +7,21 @@ import XCTest
 /// runs as a process and must end with one clear line and an exit code below
 /// 128 (no trap), naming the file and the fault.
 final class BadInputTests: XCTestCase {
-    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    static let repo = Repository.root.path
     static let photo = repo + "/datasets/photos/chair.jpg"
     var folder = ""
     var store: String { folder + "/store.sqlite" }
 
-    override func setUpWithError() throws {
-        folder = NSTemporaryDirectory() + "focal-bad-input-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    }
-
-    override func tearDown() { try? FileManager.default.removeItem(atPath: folder) }
+    override func setUpWithError() throws { folder = try temporaryFolder("bad-input") }
 
     /// A float32 .npy of `rows`×`columns` (deterministic values, `poison` put at one cell).
     func writeFeatures(_ name: String, rows: Int = 40, columns: Int = 1280, poison: (Int, Int, Float)? = nil) throws {
         let writer = try NumPyMatrixWriter(path: folder + "/" + name, columns: columns)
-        var state: UInt64 = 12345
+        var random = KnuthLCG(seed: 12345)
         for i in 0..<rows {
             var row = [Float](repeating: 0, count: columns)
             for j in 0..<columns {
-                state = state &* 6364136223846793005 &+ 1442695040888963407
-                row[j] = Float(Int(state >> 40) % 2000) / 1000 - 1
+                row[j] = Float(Int(random.next() >> 40) % 2000) / 1000 - 1
             }
             row[0] += i % 2 == 0 ? 2 : -2
             if let (r, c, v) = poison, r == i { row[c] = v }
@@ -180,7 +175,7 @@ final class BadInputTests: XCTestCase {
         let run = try runFocal(["evaluate", "--model", model, folder + "/neg.csv", "--json"], store: store)
         XCTAssertLessThan(run.status, 128, run.stderr)
         guard run.status == 0 else { return XCTFail(run.stderr) }
-        let report = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
+        let report = try jsonObject(run.stdout)
         let concept = (report["concepts"] as! [[String: Any]])[0]
         for key in ["recall", "f1"] {
             let interval = concept[key] as! [String: Any]
@@ -196,9 +191,7 @@ final class BadInputTests: XCTestCase {
 
 final class StaleTemporaryFileTests: XCTestCase {
     func testAKilledWritersTemporaryFileIsRemovedByTheNextWriteInItsFolder() throws {
-        let folder = NSTemporaryDirectory() + "focal-stale-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let folder = try temporaryFolder("stale")
         // A child that exits at once: its pid is certainly gone afterwards.
         let child = Process()
         child.executableURL = URL(fileURLWithPath: "/bin/true")

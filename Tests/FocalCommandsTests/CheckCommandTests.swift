@@ -1,16 +1,17 @@
+import FocalTestSupport
 import Foundation
 import XCTest
 
 /// `focal check` through the command line: the findings document scripts read,
 /// the terminal report, and one-line errors on bad input.
 final class CheckCommandTests: XCTestCase {
-    static let datasets = CommandLineTests.repository.appendingPathComponent("datasets").path
+    static let datasets = Repository.root.appendingPathComponent("datasets").path
     static let store = NSTemporaryDirectory() + "focal-check-\(UUID().uuidString).sqlite"
 
     func focal(_ arguments: [String]) throws -> FocalRun { try runFocal(arguments, store: Self.store) }
 
     func findings(_ run: FocalRun) throws -> [[String: Any]] {
-        let document = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
+        let document = try jsonObject(run.stdout)
         return try XCTUnwrap(document["findings"] as? [[String: Any]])
     }
 
@@ -70,9 +71,7 @@ final class CheckCommandTests: XCTestCase {
         XCTAssertEqual(run.stderr.trimmingCharacters(in: .newlines).split(separator: "\n").count, 1, run.stderr)
 
         // A manifest whose only image is unreadable: reported by path, then a one-line failure.
-        let folder = NSTemporaryDirectory() + "focal-check-bad-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let folder = try temporaryFolder("check-bad")
         try Data("not a jpeg".utf8).write(to: URL(fileURLWithPath: folder + "/broken.jpg"))
         try "image,positives,negatives,split,regions\nbroken.jpg,cat,,train,\n".write(toFile: folder + "/manifest.csv", atomically: true, encoding: .utf8)
         let bad = try focal(["check", folder])

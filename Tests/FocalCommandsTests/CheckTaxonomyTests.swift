@@ -1,3 +1,4 @@
+import FocalTestSupport
 import Foundation
 import XCTest
 
@@ -30,7 +31,7 @@ extension CheckCommandTests {
         XCTAssertTrue(run.stderr.contains("\(manifest): \(train + pool) of \(splits.count) rows left out of the test set "
                                           + "(\(train) in its train split, \(pool) in its pool split): --test uses only a manifest's test split"), run.stderr)
 
-        let document = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
+        let document = try jsonObject(run.stdout)
         let findings = try XCTUnwrap(document["findings"] as? [[String: Any]])
         let stout = try XCTUnwrap(findings.first { $0["kind"] as? String == "no-data" })
         XCTAssertEqual(stout["concept"] as? String, "stout")

@@ -1,23 +1,15 @@
 import FocalFiles
+import FocalTestSupport
 import Foundation
 import XCTest
 
 /// Runs the built `focal` executable as a person would.
 final class CommandLineTests: XCTestCase {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-    static let photos = repository.appendingPathComponent("datasets/photos").path
+    static let photos = Repository.dataset("photos")
 
-    var folder: String!
+    var folder = ""
 
-    override func setUpWithError() throws {
-        folder = NSTemporaryDirectory() + "focal-cli-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(atPath: folder)
-    }
+    override func setUpWithError() throws { folder = try temporaryFolder("cli") }
 
     typealias Run = FocalRun
 
@@ -28,7 +20,7 @@ final class CommandLineTests: XCTestCase {
     func testClassifyNamesACatForTheCatPhoto() throws {
         let run = try focal(["classify", Self.photos + "/chelsea.png", "--json"])
         XCTAssertEqual(run.status, 0, run.stderr)
-        let object = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
+        let object = try jsonObject(run.stdout)
         XCTAssertEqual(object["image"] as? String, Self.photos + "/chelsea.png")
         let top = object["top"] as! [[String: Any]]
         XCTAssertEqual(top.count, 5)
@@ -67,7 +59,7 @@ final class CommandLineTests: XCTestCase {
         let out = folder + "/emb.npy"
         let run = try focal(["embed", data, "--out", out, "--json"])
         XCTAssertEqual(run.status, 0, run.stderr)
-        let summary = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
+        let summary = try jsonObject(run.stdout)
         XCTAssertEqual(summary["images"] as? Int, 3)
         XCTAssertEqual((summary["skipped"] as! [[String: String]]).map { $0["image"]! },
                        [data + "/empty.png", data + "/text.png", data + "/truncated.jpg"])
@@ -96,8 +88,8 @@ final class CommandLineTests: XCTestCase {
         let out = folder + "/a.npy"
         let first = try focal(["embed", Self.photos + "/cup.jpg", Self.photos + "/chair.jpg", "--out", out, "--json"])
         let second = try focal(["embed", Self.photos + "/chair.jpg", Self.photos + "/cup.jpg", "--out", folder + "/b.npy", "--json"])
-        let a = try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as! [String: Any]
-        let b = try JSONSerialization.jsonObject(with: Data(second.stdout.utf8)) as! [String: Any]
+        let a = try jsonObject(first.stdout)
+        let b = try jsonObject(second.stdout)
         XCTAssertEqual(a["computed"] as? Int, 2)
         XCTAssertEqual(b["computed"] as? Int, 0)
         XCTAssertEqual(b["cached"] as? Int, 2)

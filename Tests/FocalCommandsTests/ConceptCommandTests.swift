@@ -1,30 +1,23 @@
 import FocalFiles
+import FocalTestSupport
 import Foundation
 import XCTest
 
 /// train → predict → evaluate → compare on the shipped wedding scenes, through
 /// the command line and its JSON, as a script would use them.
 final class ConceptCommandTests: XCTestCase {
-    static let wedding = CommandLineTests.repository.appendingPathComponent("datasets/wedding").path
+    static let wedding = Repository.dataset("wedding")
     static let store = NSTemporaryDirectory() + "focal-concepts-\(UUID().uuidString).sqlite"
 
-    func focal(_ arguments: [String]) throws -> FocalRun {
-        try runFocal(arguments, store: Self.store)
-    }
-
-    func object(_ text: String) throws -> [String: Any] {
-        try JSONSerialization.jsonObject(with: Data(text.utf8)) as! [String: Any]
-    }
+    func focal(_ arguments: [String]) throws -> FocalRun { try runFocal(arguments, store: Self.store) }
 
     func testTrainPredictEvaluateCompare() throws {
-        let folder = NSTemporaryDirectory() + "focal-concepts-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let folder = try temporaryFolder("concepts")
         let model = folder + "/models/bouquet.focal"
 
         let train = try focal(["train", Self.wedding, "--out", model, "--concept", "bouquet", "--json"])
         XCTAssertEqual(train.status, 0, train.stderr)
-        let summary = try object(train.stdout)
+        let summary = try jsonObject(train.stdout)
         XCTAssertEqual(summary["samples"] as? Int, 400)
         let concept = (summary["concepts"] as! [[String: Any]])[0]
         XCTAssertEqual(concept["concept"] as? String, "bouquet")
@@ -43,13 +36,13 @@ final class ConceptCommandTests: XCTestCase {
         let image = Self.wedding + "/" + String(bouquetOnly!.split(separator: ",")[0])
         let predict = try focal(["predict", "--model", model, image, "--json"])
         XCTAssertEqual(predict.status, 0, predict.stderr)
-        let line = try object(predict.stdout)
+        let line = try jsonObject(predict.stdout)
         XCTAssertEqual(line["positives"] as? [String], ["bouquet"])
 
         // Evaluate on the decoupled test split: the context-heavy model has false positives there.
         let evaluate = try focal(["evaluate", "--model", model, Self.wedding, "--json"])
         XCTAssertEqual(evaluate.status, 0, evaluate.stderr)
-        let report = try object(evaluate.stdout)
+        let report = try jsonObject(evaluate.stdout)
         XCTAssertEqual(report["samples"] as? Int, 200)
         let metrics = (report["concepts"] as! [[String: Any]])[0]
         let fpr = (metrics["false_positive_rate"] as! [String: Any])["estimate"] as! Double
@@ -84,7 +77,7 @@ final class ConceptCommandTests: XCTestCase {
         let compare = try focal(["compare", Self.wedding, folder + "/narrowed.csv",
                                  "--test", Self.wedding, "--concept", "bouquet", "--json", "--report", comparisonReport])
         XCTAssertEqual(compare.status, 0, compare.stderr)
-        let comparison = try object(compare.stdout)
+        let comparison = try jsonObject(compare.stdout)
         XCTAssertEqual(comparison["samples"] as? Int, 200)
         let a = comparison["a"] as! [String: Any], b = comparison["b"] as! [String: Any]
         XCTAssertEqual(a["training_samples"] as? Int, 400)
@@ -103,9 +96,7 @@ final class ConceptCommandTests: XCTestCase {
     }
 
     func testOwnFeaturesAndBadInputs() throws {
-        let folder = NSTemporaryDirectory() + "focal-own-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let folder = try temporaryFolder("own")
         // Two separable clusters in 3-d.
         let writer = try NumPyMatrixWriter(path: folder + "/x.npy", columns: 3)
         var labels = "positives,negatives\n"
@@ -119,7 +110,7 @@ final class ConceptCommandTests: XCTestCase {
         let run = try focal(["train", "--features", folder + "/x.npy", "--labels", folder + "/labels.csv",
                              "--out", folder + "/m.focal", "--json"])
         XCTAssertEqual(run.status, 0, run.stderr)
-        let concept = (try object(run.stdout)["concepts"] as! [[String: Any]])[0]
+        let concept = (try jsonObject(run.stdout)["concepts"] as! [[String: Any]])[0]
         XCTAssertEqual(concept["positives"] as? Int, 20)
         XCTAssertGreaterThan(concept["cross_validated_average_precision"] as! Double, 0.99)
 

@@ -1,5 +1,6 @@
 import FocalDatasets
 import FocalFiles
+import FocalTestSupport
 import FocalTraining
 import Foundation
 import XCTest
@@ -9,8 +10,7 @@ import XCTest
 /// mix; the embedding store passes SQLite's integrity check and keeps what was
 /// committed; and the next run removes the temporary files the killed one left.
 final class CrashSafetyTests: XCTestCase {
-    static let wedding = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("datasets/wedding").path
+    static let wedding = Repository.dataset("wedding")
     static let store = NSTemporaryDirectory() + "focal-tests-\(getpid()).sqlite"
     let folder = NSTemporaryDirectory() + "focal-crash-\(UUID().uuidString)"
 

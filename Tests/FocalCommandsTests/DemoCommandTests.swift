@@ -1,12 +1,12 @@
 import FocalBrowserCheck
+import FocalTestSupport
 import Foundation
 import XCTest
 
 /// `focal demo`, the README's first command: it runs the whole story and its
 /// summary states figures that other commands measure the same way.
 final class DemoCommandTests: XCTestCase {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path
+    static let repository = Repository.root.path
     static let out = NSTemporaryDirectory() + "focal-demo-\(UUID().uuidString)"
     /// Shared with the other wedding tests of this process.
     static let store = NSTemporaryDirectory() + "focal-tests-\(getpid()).sqlite"
@@ -45,7 +45,7 @@ final class DemoCommandTests: XCTestCase {
 
         // The same revision-1 model, scored again by `focal evaluate`: the
         // demo's "before" figures are that model's.
-        let evaluation = try runFocal(["evaluate", "--model", Self.out + "/revision-1.focal", Self.repository + "/datasets/wedding", "--json"],
+        let evaluation = try runFocal(["evaluate", "--model", Self.out + "/revision-1.focal", Repository.dataset("wedding"), "--json"],
                                       store: Self.store)
         XCTAssertEqual(evaluation.status, 0, evaluation.stderr)
         let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(evaluation.stdout.utf8)) as? [String: Any])

@@ -1,13 +1,12 @@
 import FocalImages
+import FocalTestSupport
 import Foundation
 import XCTest
 
 /// `focal explain` through the command line: the files it writes, its JSON, its errors.
 final class ExplainCommandTests: XCTestCase {
     func testExplainWritesPictureAndDocumentAndRefusesBadInput() throws {
-        let folder = NSTemporaryDirectory() + "focal-explain-cli-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let folder = try temporaryFolder("explain-cli")
         let store = folder + "/store.sqlite"
         let wedding = ConceptCommandTests.wedding
         let model = folder + "/bouquet.focal"
@@ -21,7 +20,7 @@ final class ExplainCommandTests: XCTestCase {
         let report = folder + "/report"
         let run = try runFocal(["explain", "--model", model, image, "--concept", "bouquet", "--out", out, "--json", "--report", report], store: store)
         XCTAssertEqual(run.status, 0, run.stderr)
-        let doc = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
+        let doc = try jsonObject(run.stdout)
         for key in ["image", "concept", "score", "settings", "heatmap", "regions", "focal", "method", "scales", "logit", "baseline_logit"] {
             XCTAssertNotNil(doc[key], key)
         }
@@ -77,7 +76,7 @@ final class ExplainCommandTests: XCTestCase {
         // Occlusion is still there, with its knobs.
         let occluded = try runFocal(["explain", "--model", model, image, "--concept", "bouquet", "--method", "occlusion", "--json"], store: store)
         XCTAssertEqual(occluded.status, 0, occluded.stderr)
-        let occlusionDoc = try JSONSerialization.jsonObject(with: Data(occluded.stdout.utf8)) as! [String: Any]
+        let occlusionDoc = try jsonObject(occluded.stdout)
         XCTAssertEqual(occlusionDoc["method"] as? String, "occlusion")
         XCTAssertEqual((occlusionDoc["settings"] as! [String: Any])["mode"] as? String, "approximate")
 
@@ -116,9 +115,7 @@ final class ExplainCommandTests: XCTestCase {
 
     /// `focal regions`: a manifest with a box per concept that fires, ready to correct and train on.
     func testRegionsWritesAManifestOfBoxes() throws {
-        let folder = NSTemporaryDirectory() + "focal-regions-cli-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let folder = try temporaryFolder("regions-cli")
         let store = folder + "/store.sqlite"
         let wedding = ConceptCommandTests.wedding
         let model = folder + "/wedding.focal"
@@ -136,7 +133,7 @@ final class ExplainCommandTests: XCTestCase {
         let lines = run.stdout.split(separator: "\n")
         XCTAssertEqual(lines.count, 3)
         for line in lines {
-            let doc = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+            let doc = try jsonObject(String(line))
             let positives = doc["positives"] as! [String], boxes = doc["boxes"] as! [[String: Any]]
             XCTAssertEqual(Set(positives).union(doc["negatives"] as! [String]), ["bouquet", "veil"])
             XCTAssertEqual(boxes.map { $0["concept"] as! String }.sorted(), positives.sorted())

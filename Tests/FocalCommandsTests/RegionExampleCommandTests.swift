@@ -1,3 +1,4 @@
+import FocalTestSupport
 import Foundation
 import XCTest
 
@@ -5,27 +6,19 @@ import XCTest
 /// --examples-b` through the command line, as a script would use them; the
 /// model they write works with every command that takes a model.
 final class RegionExampleCommandTests: XCTestCase {
-    static let pints = CommandLineTests.repository.appendingPathComponent("datasets/pints").path
+    static let pints = Repository.dataset("pints")
     static let store = NSTemporaryDirectory() + "focal-regions-\(UUID().uuidString).sqlite"
 
-    func focal(_ arguments: [String]) throws -> FocalRun {
-        try runFocal(arguments, store: Self.store)
-    }
-
-    func object(_ text: String) throws -> [String: Any] {
-        try JSONSerialization.jsonObject(with: Data(text.utf8)) as! [String: Any]
-    }
+    func focal(_ arguments: [String]) throws -> FocalRun { try runFocal(arguments, store: Self.store) }
 
     func testRegionModelTrainsRecordsItselfAndServesEveryCommand() throws {
-        let folder = NSTemporaryDirectory() + "focal-regions-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let folder = try temporaryFolder("regions")
         let model = folder + "/pint.focal"
 
         let train = try focal(["train", Self.pints, "--out", model, "--concept", "foam", "--examples", "regions",
                                "--background-negatives", "--json"])
         XCTAssertEqual(train.status, 0, train.stderr)
-        let examples = try XCTUnwrap(try object(train.stdout)["examples"] as? [String: Any])
+        let examples = try XCTUnwrap(try jsonObject(train.stdout)["examples"] as? [String: Any])
         XCTAssertEqual(examples["kind"] as? String, "regions")
         XCTAssertEqual(examples["background_negatives"] as? Bool, true)
         XCTAssertEqual(examples["margin"] as? Double, 0.5)
@@ -34,7 +27,7 @@ final class RegionExampleCommandTests: XCTestCase {
         let foamBoxes = rows.filter { $0.contains(",train,") }.map { $0.components(separatedBy: "foam@").count - 1 }.reduce(0, +)
         XCTAssertGreaterThan(foamBoxes, 100)
         XCTAssertGreaterThanOrEqual(examples["regions"] as? Int ?? 0, foamBoxes)
-        let saved = try object(String(contentsOfFile: model, encoding: .utf8))
+        let saved = try jsonObject(String(contentsOfFile: model, encoding: .utf8))
         XCTAssertEqual(((saved["training"] as? [String: Any])?["examples"] as? [String: Any])?["kind"] as? String, "regions")
 
         // A model trained on regions is used on whole images like any other.
@@ -50,7 +43,7 @@ final class RegionExampleCommandTests: XCTestCase {
         let compare = try focal(["compare", Self.pints, Self.pints, "--test", Self.pints, "--concept", "foam",
                                  "--examples-b", "regions", "--c", "1", "--json"])
         XCTAssertEqual(compare.status, 0, compare.stderr)
-        let report = try object(compare.stdout)
+        let report = try jsonObject(compare.stdout)
         XCTAssertNil((report["a"] as? [String: Any])?["examples"])
         XCTAssertEqual(((report["b"] as? [String: Any])?["examples"] as? [String: Any])?["kind"] as? String, "regions")
         let text = try focal(["compare", Self.pints, Self.pints, "--test", Self.pints, "--concept", "foam", "--examples-b", "both", "--c", "1"])

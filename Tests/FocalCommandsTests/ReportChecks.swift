@@ -1,4 +1,5 @@
 import FocalBrowserCheck
+import FocalTestSupport
 import Foundation
 import XCTest
 
@@ -17,7 +18,7 @@ func assertReport(in folder: String, sections: [String], images: Int, screenshot
         print("not rendering \(page): \(browser.executable) is not installed (apt-get install chromium)")
         return
     }
-    let shot = CommandLineTests.repository.appendingPathComponent(".build/artifacts/focal-report/" + screenshot).path
+    let shot = Repository.root.appendingPathComponent(".build/artifacts/focal-report/" + screenshot).path
     let outcome = try PageCheck(browser: browser).check(page: page, expectedSections: sections, minimumImages: images, screenshot: shot)
     print("screenshot of \(page): \(shot)")
     XCTAssertEqual(outcome.problems, [], "\(page) did not render cleanly", file: file, line: line)
@@ -43,7 +44,7 @@ func assertReportRenders(in folder: String, sectionsInOrder sections: [String], 
         print("not rendering \(folder)/index.html: \(browser.executable) is not installed (apt-get install chromium)")
         return shown.count
     }
-    let shot = CommandLineTests.repository.appendingPathComponent(".build/artifacts/focal-report/" + screenshot).path
+    let shot = Repository.root.appendingPathComponent(".build/artifacts/focal-report/" + screenshot).path
     let outcome = try PageCheck(browser: browser).check(page: folder + "/index.html", expectedSections: sections,
                                                         minimumImages: shown.count, screenshot: shot)
     print("screenshot of \(folder)/index.html: \(shot)")

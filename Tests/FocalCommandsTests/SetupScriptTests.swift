@@ -1,3 +1,4 @@
+import FocalTestSupport
 import Foundation
 import XCTest
 
@@ -6,8 +7,7 @@ import XCTest
 /// and sudo (the only programs it calls), so that what it would install on a
 /// fresh machine is seen without installing anything.
 final class SetupScriptTests: XCTestCase {
-    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("scripts/setup").path
+    static let script = Repository.root.appendingPathComponent("scripts/setup").path
     let stubs = NSTemporaryDirectory() + "focal-setup-\(UUID().uuidString)"
     var log: String { stubs + "/calls.log" }
 

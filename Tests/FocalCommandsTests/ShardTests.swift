@@ -1,12 +1,12 @@
 import FocalDatasets
+import FocalTestSupport
 import Foundation
 import XCTest
 
 /// Embedding past one machine: `focal embed --shard K/N` in N processes, each
 /// into its own store, then `focal store merge`.
 final class ShardTests: XCTestCase {
-    static let images = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("datasets/wedding/images/test").path
+    static let images = Repository.dataset("wedding") + "/images/test"
     let folder = NSTemporaryDirectory() + "focal-shards-\(UUID().uuidString)"
 
     override func setUpWithError() throws {
@@ -140,8 +140,7 @@ final class ShardTests: XCTestCase {
     /// (the volume's /data standing for a folder here): a valid `focal` command
     /// that embeds share 1 of 8.
     func testTheKubernetesJobsCommandEmbedsItsShare() throws {
-        let yaml = try String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("deploy/kubernetes/embed-job.yaml"), encoding: .utf8)
+        let yaml = try String(contentsOf: Repository.root.appendingPathComponent("deploy/kubernetes/embed-job.yaml"), encoding: .utf8)
         XCTAssertTrue(yaml.contains("completionMode: Indexed") && yaml.contains("completions: 8"))
         // The command is a flow sequence of JSON strings, possibly over several lines.
         let start = try XCTUnwrap(yaml.range(of: "command: ["))

@@ -1,4 +1,5 @@
 import FocalFiles
+import FocalTestSupport
 import Foundation
 import XCTest
 
@@ -6,9 +7,7 @@ import XCTest
 /// records the taxonomy it was trained with; evaluate and compare show the descriptions.
 extension ConceptCommandTests {
     func testHierarchyPropagateAndTheTaxonomyInTheModel() throws {
-        let folder = NSTemporaryDirectory() + "focal-hierarchy-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let folder = try temporaryFolder("hierarchy")
         let taxonomy = folder + "/taxonomy.yaml"
         try "concepts:\n  pint:\n    description: A pint.\n  perfect_pint:\n    description: A pint poured right.\n    parent: pint\n"
             .write(toFile: taxonomy, atomically: true, encoding: .utf8)
@@ -27,7 +26,7 @@ extension ConceptCommandTests {
             let run = try focal(["train", "--features", folder + "/x.npy", "--labels", folder + "/labels.csv", "--out", folder + "/" + out,
                                  "--taxonomy", taxonomy, "--json"] + extra)
             guard run.status == 0 else { return (run, [:]) }
-            let concepts = try object(run.stdout)["concepts"] as! [[String: Any]]
+            let concepts = try jsonObject(run.stdout)["concepts"] as! [[String: Any]]
             return (run, Dictionary(uniqueKeysWithValues: concepts.map { ("\($0["concept"]!) +", $0["positives"] as! Int) }
                 + concepts.map { ("\($0["concept"]!) -", $0["negatives"] as! Int) }))
         }
@@ -43,24 +42,17 @@ extension ConceptCommandTests {
         XCTAssertTrue(propagated.stderr.contains("added 20 ancestor positives and 20 descendant negatives"), propagated.stderr)
 
         // The model file records the taxonomy's SHA-256 (sha256sum's) and the mode; the summary repeats them.
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-        process.arguments = [taxonomy]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        process.waitUntilExit()
-        let sha = String(String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).prefix(64))
-        let model = try object(String(contentsOfFile: folder + "/propagated.focal", encoding: .utf8))
+        let sha = try sha256sum(taxonomy)
+        let model = try jsonObject(String(contentsOfFile: folder + "/propagated.focal", encoding: .utf8))
         let notes = (model["provenance"] as! [String: Any])["notes"] as! [String: String]
         XCTAssertEqual(notes["taxonomy_sha256"], sha)
         XCTAssertEqual(notes["hierarchy"], "propagate")
         XCTAssertEqual(notes["taxonomy"], taxonomy)
         XCTAssertEqual(notes["features"], folder + "/x.npy", "the existing notes are kept")
-        let summary = try object(propagated.stdout)
+        let summary = try jsonObject(propagated.stdout)
         XCTAssertEqual(summary["taxonomy_sha256"] as? String, sha)
         XCTAssertEqual(summary["hierarchy"] as? String, "propagate")
-        XCTAssertEqual(((try object(String(contentsOfFile: folder + "/plain.focal", encoding: .utf8))["provenance"] as! [String: Any])["notes"]
+        XCTAssertEqual(((try jsonObject(String(contentsOfFile: folder + "/plain.focal", encoding: .utf8))["provenance"] as! [String: Any])["notes"]
                         as! [String: String])["hierarchy"], "none")
 
         // propagate without a taxonomy: refused before anything is written.
@@ -78,32 +70,30 @@ extension ConceptCommandTests {
     }
 
     func testEvaluateAndCompareShowTheDescriptions() throws {
-        let folder = NSTemporaryDirectory() + "focal-described-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let pints = CommandLineTests.repository.appendingPathComponent("datasets/pints").path
+        let folder = try temporaryFolder("described")
+        let pints = Repository.dataset("pints")
         // The shipped file's folded description of perfect_pint, joined into one line.
         let described = "A pint poured right: full to the brim, with a settled, even head of foam about a finger deep; not flat, short or over-foamed."
         let model = folder + "/perfect.focal"
         let train = try focal(["train", pints, "--out", model, "--concept", "perfect_pint", "--json"])
         XCTAssertEqual(train.status, 0, train.stderr)
-        XCTAssertEqual(try object(train.stdout)["taxonomy"] as? String, pints + "/taxonomy.yaml", "picked up beside the data")
+        XCTAssertEqual(try jsonObject(train.stdout)["taxonomy"] as? String, pints + "/taxonomy.yaml", "picked up beside the data")
 
         let evaluate = try focal(["evaluate", "--model", model, pints, "--json"])
         XCTAssertEqual(evaluate.status, 0, evaluate.stderr)
-        XCTAssertEqual((try object(evaluate.stdout)["concepts"] as! [[String: Any]])[0]["description"] as? String, described)
+        XCTAssertEqual((try jsonObject(evaluate.stdout)["concepts"] as! [[String: Any]])[0]["description"] as? String, described)
         let text = try focal(["evaluate", "--model", model, pints])
         XCTAssertTrue(text.stdout.contains("perfect_pint (") && text.stdout.contains("\n  described as: \(described)\n"), text.stdout)
 
         let compare = try focal(["compare", pints, pints, "--test", pints, "--concept", "perfect_pint", "--c", "1", "--json"])
         XCTAssertEqual(compare.status, 0, compare.stderr)
-        XCTAssertEqual((try object(compare.stdout)["concepts"] as! [[String: Any]])[0]["description"] as? String, described)
+        XCTAssertEqual((try jsonObject(compare.stdout)["concepts"] as! [[String: Any]])[0]["description"] as? String, described)
         // Without a taxonomy beside the data or named, no description key at all.
         let csv = folder + "/elsewhere.csv"
         let rows = try String(contentsOfFile: pints + "/manifest.csv", encoding: .utf8).split(separator: "\n").map(String.init)
         try AtomicFile.write(([rows[0]] + rows.dropFirst().map { pints + "/" + $0 }).joined(separator: "\n") + "\n", to: csv)
         let bare = try focal(["evaluate", "--model", model, csv, "--json"])
         XCTAssertEqual(bare.status, 0, bare.stderr)
-        XCTAssertNil((try object(bare.stdout)["concepts"] as! [[String: Any]])[0]["description"])
+        XCTAssertNil((try jsonObject(bare.stdout)["concepts"] as! [[String: Any]])[0]["description"])
     }
 }

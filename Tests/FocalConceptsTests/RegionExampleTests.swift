@@ -2,6 +2,7 @@ import FocalBackbone
 @testable import FocalConcepts
 @testable import FocalDatasets
 import FocalImages
+import FocalTestSupport
 import FocalTraining
 import Foundation
 import XCTest
@@ -86,8 +87,7 @@ final class RegionExamplePlanTests: XCTestCase {
 
 /// Crops go through the same preprocessing and store as whole images.
 final class CropFeaturizerTests: XCTestCase {
-    static let photos = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("datasets/photos").path
+    static let photos = Repository.dataset("photos")
 
     func testACropEmbedsLikeTheSameCropSavedAsItsOwnFile() throws {
         let path = Self.photos + "/chelsea.png"
@@ -116,8 +116,7 @@ final class CropFeaturizerTests: XCTestCase {
         XCTAssertEqual(try again.embeddings[1].get(), try crops.embeddings[1].get())
     }
 
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("FocalImagesTests/Fixtures").path
+    static let fixtures = Repository.root.appendingPathComponent("Tests/FocalImagesTests/Fixtures").path
 
     /// A crop of a large JPEG (decoded smaller for whole images) and of a JPEG
     /// turned by EXIF: the same as the upright full-resolution rectangle saved
@@ -158,8 +157,7 @@ final class CropFeaturizerTests: XCTestCase {
 /// and no bouquet than the head trained on whole images, beyond the paired
 /// bootstrap interval.
 final class RegionExampleWeddingTests: XCTestCase {
-    static let wedding = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("datasets/wedding").path
+    static let wedding = Repository.dataset("wedding")
 
     func testRegionExamplesCutContextFalsePositives() throws {
         let dataset = try Dataset.open(Self.wedding)

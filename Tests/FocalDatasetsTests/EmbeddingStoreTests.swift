@@ -1,20 +1,14 @@
 import FocalBackbone
 import FocalDatasets
 import FocalFiles
+import FocalTestSupport
 import Foundation
 import XCTest
 
 final class EmbeddingStoreTests: XCTestCase {
-    var folder: String!
+    var folder = ""
 
-    override func setUpWithError() throws {
-        folder = NSTemporaryDirectory() + "focal-store-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(atPath: folder)
-    }
+    override func setUpWithError() throws { folder = try temporaryFolder("store") }
 
     func testStoredVectorsComeBackExactlyAndPerBackbone() throws {
         let store = try EmbeddingStore(path: folder + "/s.sqlite")
@@ -58,8 +52,7 @@ final class EmbeddingStoreTests: XCTestCase {
     }
 
     func testSecondRunHitsTheCache() throws {
-        let photos = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("datasets/photos").path
+        let photos = Repository.dataset("photos")
         let paths = ["cup.jpg", "spoons.jpg", "chair.jpg"].map { photos + "/" + $0 }
         let copy = folder + "/cup-copy.jpg"
         try FileManager.default.copyItem(atPath: paths[0], toPath: copy)

@@ -1,24 +1,21 @@
 import FocalDatasets
 import FocalFiles
 import FocalImages
+import FocalTestSupport
 import Foundation
 import XCTest
 
 final class ManifestTests: XCTestCase {
-    var folder: String!
+    var folder = ""
 
     override func setUpWithError() throws {
-        folder = NSTemporaryDirectory() + "focal-manifest-\(UUID().uuidString)"
+        folder = try temporaryFolder("manifest")
         try FileManager.default.createDirectory(atPath: folder + "/img", withIntermediateDirectories: true)
         // Three small images of known size: 64x48 PNGs.
         for name in ["a", "b", "c"] {
             let image = RGBImage(width: 64, height: 48, color: (UInt8(name.utf8.first!), 10, 20))
             try AtomicFile.write(ImageEncoder.png(image), to: folder + "/img/\(name).png")
         }
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(atPath: folder)
     }
 
     func write(_ name: String, _ text: String) throws -> String {

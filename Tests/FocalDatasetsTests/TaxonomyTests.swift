@@ -1,4 +1,5 @@
 import FocalDatasets
+import FocalTestSupport
 import Foundation
 import XCTest
 
@@ -6,16 +7,10 @@ import XCTest
 /// file as one line naming its place, the hierarchy's queries, did-you-mean,
 /// and propagation of labels, each against answers worked out by hand.
 final class TaxonomyTests: XCTestCase {
-    static let datasets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("datasets").path
+    static let datasets = Repository.root.appendingPathComponent("datasets").path
     var folder = ""
 
-    override func setUpWithError() throws {
-        folder = NSTemporaryDirectory() + "focal-taxonomy-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    }
-
-    override func tearDown() { try? FileManager.default.removeItem(atPath: folder) }
+    override func setUpWithError() throws { folder = try temporaryFolder("taxonomy") }
 
     /// Writes `text` to a file in the test's folder and returns its path.
     func file(_ text: String, _ name: String = "taxonomy.yaml") throws -> String {
@@ -82,15 +77,7 @@ final class TaxonomyTests: XCTestCase {
         XCTAssertFalse(t.excludes("stout", "water"))
         XCTAssertEqual(t["beer"]?.synonyms, ["ale"])
         // The digest is SHA-256 of the file's bytes (sha256sum's answer).
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-        process.arguments = [path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        process.waitUntilExit()
-        let expected = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).prefix(64)
-        XCTAssertEqual(t.sha256, String(expected))
+        XCTAssertEqual(t.sha256, try sha256sum(path))
     }
 
     func testMalformedYAMLIsOneLineWithLineAndColumn() throws {

@@ -1,3 +1,4 @@
+import FocalTestSupport
 import Foundation
 import XCTest
 import FocalFiles
@@ -7,11 +8,8 @@ import FocalImages
 /// A repeatable noisy picture: every pixel different from its neighbours, so a
 /// test that compares pixels notices any stray write.
 private func noise(width: Int, height: Int, seed: UInt64 = 1) -> RGBImage {
-    var state = seed
-    let pixels = (0..<(width * height * 3)).map { _ -> UInt8 in
-        state = state &* 6364136223846793005 &+ 1442695040888963407
-        return UInt8(truncatingIfNeeded: state >> 56)
-    }
+    var random = KnuthLCG(seed: seed)
+    let pixels = (0..<(width * height * 3)).map { _ in UInt8(truncatingIfNeeded: random.next() >> 56) }
     return RGBImage(width: width, height: height, pixels: pixels)
 }
 

@@ -1,18 +1,12 @@
 import FocalFiles
+import FocalTestSupport
 import Foundation
 import XCTest
 
 final class NumPyArrayFileTests: XCTestCase {
-    var folder: String!
+    var folder = ""
 
-    override func setUpWithError() throws {
-        folder = NSTemporaryDirectory() + "focal-files-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(atPath: folder)
-    }
+    override func setUpWithError() throws { folder = try temporaryFolder("files") }
 
     /// The bytes NumPy's format spec (version 1.0) prescribes, written out by hand.
     func testHeaderFollowsTheNpyFormat() throws {

@@ -1,4 +1,5 @@
 import FocalFiles
+import FocalNumerics
 import FocalTraining
 import Foundation
 import XCTest
@@ -63,7 +64,7 @@ final class CommandLineFuzzTests: XCTestCase {
     static let repo = FuzzTests.root.path
 
     func testMutatedModelsThroughPredict() throws {
-        var random = SeededRandom(seed: 9)
+        var random = SplitMix64(seed: 9)
         let x = FeatureMatrix(rows: 40, columns: 1280, values: (0..<(40 * 1280)).map { _ in Float.random(in: -1...1, using: &random) })
         let labels = LabelMatrix((0..<40).map { [$0 % 2 == 0 ? ConceptLabel.positive : .negative] })
         let seedPath = folder + "/seed.focal"

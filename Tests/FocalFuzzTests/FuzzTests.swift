@@ -2,6 +2,8 @@ import FocalBackbone
 import FocalDatasets
 import FocalFiles
 import FocalImages
+import FocalNumerics
+import FocalTestSupport
 import FocalTraining
 import Foundation
 import XCTest
@@ -14,8 +16,7 @@ import XCTest
 /// Each target runs `FOCAL_FUZZ_SECONDS` seconds (default 6: about 50 s for
 /// the eight); `FOCAL_FUZZ_SEED` changes the mutations (README, "Fuzzing").
 final class FuzzTests: XCTestCase {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
+    static let root = Repository.root
     static let seconds = Double(ProcessInfo.processInfo.environment["FOCAL_FUZZ_SECONDS"] ?? "") ?? 6
     static let baseSeed = UInt64(ProcessInfo.processInfo.environment["FOCAL_FUZZ_SEED"] ?? "") ?? 2026
     static let folder: String = {
@@ -154,7 +155,7 @@ final class FuzzTests: XCTestCase {
 
     func testModelReader() throws {
         // A real model: three concepts fitted on eight-feature data, as `focal train` writes it.
-        var random = SeededRandom(seed: 5)
+        var random = SplitMix64(seed: 5)
         let x = FeatureMatrix(rows: 60, columns: 8, values: (0..<480).map { _ in Float.random(in: -1...1, using: &random) })
         let labels = LabelMatrix((0..<60).map { i in (0..<3).map { c in (i + c) % 3 == 0 ? ConceptLabel.positive : .negative } })
         let model = try LogisticHead(c: 1).fit(x, labels, concepts: ["a", "b/c", "d"])

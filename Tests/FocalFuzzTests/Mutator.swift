@@ -1,4 +1,4 @@
-import FocalTraining
+import FocalNumerics
 
 /// Seeded mutations of byte strings, in the manner of libFuzzer's mutators:
 /// bit flips, "interesting" bytes and numbers, insertions, deletions,
@@ -6,9 +6,9 @@ import FocalTraining
 /// formats the characters their parsers split on. The same seed gives the same
 /// inputs on every machine, so a failure found once is found again.
 struct Mutator {
-    private var random: SeededRandom
+    private var random: SplitMix64
 
-    init(seed: UInt64) { random = SeededRandom(seed: seed) }
+    init(seed: UInt64) { random = SplitMix64(seed: seed) }
 
     mutating func next() -> UInt64 { random.next() }
 

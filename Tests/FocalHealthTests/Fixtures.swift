@@ -1,6 +1,7 @@
 import FocalBackbone
 import FocalConcepts
 import FocalDatasets
+import FocalTestSupport
 import FocalTraining
 import Foundation
 
@@ -8,8 +9,7 @@ import Foundation
 /// temporary store, and ways to cut them into the data sets each test plants
 /// a problem in.
 enum Fixtures {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
+    static let repository = Repository.root
     static let storePath = NSTemporaryDirectory() + "focal-health-\(UUID().uuidString).sqlite"
     static let featurizer: Featurizer = {
         Featurizer(backbone: try! Backbone.load(), store: try! EmbeddingStore(path: storePath))

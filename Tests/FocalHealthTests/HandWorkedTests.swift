@@ -1,5 +1,6 @@
 @testable import FocalHealth
 import FocalImages
+import FocalNumerics
 import FocalTraining
 import Foundation
 import XCTest
@@ -40,7 +41,7 @@ final class HandWorkedTests: XCTestCase {
         XCTAssertEqual(c.k, 2)
         XCTAssertEqual(Set(c.members.map { Set($0) }), [Set(0..<10), Set(10..<20)])
         // 60 directions drawn evenly (Gaussian) in 20 dimensions have no groups.
-        var random = SeededRandom(seed: 3)
+        var random = SplitMix64(seed: 3)
         let gaussian = (0..<(60 * 20)).map { _ -> Float in
             let u = Double(random.below(1 << 30) + 1) / Double(1 << 30), v = Double(random.below(1 << 30)) / Double(1 << 30)
             return Float((-2 * log(u)).squareRoot() * cos(2 * Double.pi * v))

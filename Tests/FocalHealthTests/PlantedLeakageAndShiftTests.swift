@@ -2,6 +2,7 @@ import FocalConcepts
 import FocalDatasets
 import FocalHealth
 import FocalImages
+import FocalTestSupport
 import FocalTraining
 import Foundation
 import XCTest
@@ -12,9 +13,7 @@ final class PlantedLeakageAndShiftTests: XCTestCase {
     func findings(_ r: HealthReport, _ kind: FindingKind) -> [Finding] { r.findings.filter { $0.kind == kind } }
 
     func testTestImagesCopiedIntoTrainingAreLeakage() throws {
-        let folder = NSTemporaryDirectory() + "focal-leak-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let folder = try temporaryFolder("leak")
         let test = Fixtures.select(Fixtures.apples, where: Fixtures.isTest)
         // 8 test images copied byte for byte, 4 more decoded and re-saved as JPEG at quality 90.
         var copies: [Sample] = [], planted: [String] = []

@@ -2,6 +2,7 @@ import FocalConcepts
 import FocalDatasets
 import FocalHealth
 import FocalImages
+import FocalNumerics
 import FocalTraining
 import Foundation
 import XCTest
@@ -105,7 +106,7 @@ final class PlantedProblemTests: XCTestCase {
         let fruit = Fixtures.select(Fixtures.apples, concepts: ["pint"], where: Fixtures.isTrain,
                                     relabel: { s in var t = s; t.positives = []; t.negatives = ["pint"]; return t })
         let clean = Fixtures.stack(pints, fruit)
-        var random = SeededRandom(seed: 7)
+        var random = SplitMix64(seed: 7)
         var rows = Array(0..<clean.samples.count)
         random.shuffle(&rows)
         let flipped = Set(rows.prefix(clean.samples.count / 20))
@@ -130,7 +131,7 @@ final class PlantedProblemTests: XCTestCase {
     func testFlippedAppleLabelsInFruitScenesAreFound() throws {
         // A real concept of the apples scenes (apples among other fruit), 5% of its 200 training labels flipped.
         let clean = Fixtures.select(Fixtures.apples, concepts: ["apple"], where: Fixtures.isTrain)
-        var random = SeededRandom(seed: 11)
+        var random = SplitMix64(seed: 11)
         var rows = Array(0..<clean.samples.count)
         random.shuffle(&rows)
         let flipped = Set(rows.prefix(clean.samples.count / 20).map { clean.samples[$0].path })

@@ -1,5 +1,6 @@
 import FocalDatasets
 import FocalHealth
+import FocalTestSupport
 import Foundation
 import XCTest
 
@@ -73,9 +74,7 @@ final class PlantedTaxonomyTests: XCTestCase {
     }
 
     func testEachPlantedFindingIsFoundAndNothingElse() throws {
-        let folder = NSTemporaryDirectory() + "focal-planted-taxonomy-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let folder = try temporaryFolder("planted-taxonomy")
         try Self.plantedTaxonomy.write(toFile: folder + "/taxonomy.yaml", atomically: true, encoding: .utf8)
         let taxonomy = try Taxonomy.read(folder + "/taxonomy.yaml")
         let planted = try Self.plant()

@@ -1,4 +1,5 @@
 import FocalNumerics
+import FocalTestSupport
 import XCTest
 
 /// The depthwise loops against a direct float64 evaluation of the definition
@@ -28,15 +29,12 @@ final class DepthwiseConvolutionTests: XCTestCase {
     }
 
     /// Uniform in [-range, range].
-    func random(_ count: Int, seed: inout UInt64, range: Float = 2.5) -> [Float] {
-        (0..<count).map { _ in
-            seed = seed &* 6364136223846793005 &+ 1442695040888963407
-            return Float(Int(seed >> 40) % 2001 - 1000) / 1000 * range
-        }
+    func random(_ count: Int, seed: inout KnuthLCG, range: Float = 2.5) -> [Float] {
+        seed.floats(count, over: 1000).map { $0 * range }
     }
 
     /// The convolution `t` describes, with random weights and bias.
-    func convolution(_ t: Case, seed: inout UInt64) -> DepthwiseConvolution {
+    func convolution(_ t: Case, seed: inout KnuthLCG) -> DepthwiseConvolution {
         DepthwiseConvolution(channels: t.channels, kernel: t.kernel, stride: t.stride,
                              weights: random(t.kernel * t.kernel * t.channels, seed: &seed),
                              bias: random(t.channels, seed: &seed), activation: t.activation, inputActivation: t.input)
@@ -60,7 +58,7 @@ final class DepthwiseConvolutionTests: XCTestCase {
     ]
 
     func testWholeImagesMatchTheDefinition() {
-        var seed: UInt64 = 7
+        var seed = KnuthLCG(seed: 7)
         for t in cases {
             let conv = convolution(t, seed: &seed)
             // Inputs past 6 too, so that an input ReLU6 clamps at both ends.
@@ -79,7 +77,7 @@ final class DepthwiseConvolutionTests: XCTestCase {
     }
 
     func testRegionsFromATileMatchTheDefinition() {
-        var seed: UInt64 = 11
+        var seed = KnuthLCG(seed: 11)
         for t in cases.prefix(4) {
             let conv = convolution(t, seed: &seed)
             // Inputs past 6 too, so that an input ReLU6 clamps at both ends.
@@ -115,13 +113,8 @@ final class DepthwiseConvolutionTests: XCTestCase {
 /// The stem's full convolution against a float64 evaluation of its definition.
 final class FullConvolutionTests: XCTestCase {
     func testMatchesTheDefinition() {
-        var seed: UInt64 = 5
-        func random(_ count: Int) -> [Float] {
-            (0..<count).map { _ in
-                seed = seed &* 6364136223846793005 &+ 1442695040888963407
-                return Float(Int(seed >> 40) % 2001 - 1000) / 400
-            }
-        }
+        var seed = KnuthLCG(seed: 5)
+        func random(_ count: Int) -> [Float] { seed.floats(count, over: 400) }
         for (k, s, h, w) in [(3, 2, 15, 12), (3, 1, 7, 9), (3, 2, 224, 224)] {
             let ci = 3, co = 32
             let conv = FullConvolution(inputChannels: ci, outputChannels: co, kernel: k, stride: s,
@@ -155,7 +148,7 @@ extension DepthwiseConvolutionTests {
     /// pixels, each copied from a scattered place, must give the definition's
     /// values over regions inside the image and touching every edge.
     func testRegionsFromScatteredRunsMatchTheDefinition() {
-        var seed: UInt64 = 11
+        var seed = KnuthLCG(seed: 11)
         for t in cases where t.channels % 8 == 0 && [3, 5].contains(t.kernel) && t.height >= t.kernel {
             let conv = convolution(t, seed: &seed)
             let x = random(t.height * t.width * t.channels, seed: &seed, range: 8)
@@ -170,14 +163,13 @@ extension DepthwiseConvolutionTests {
             for (rows, columns) in [(0..<pr.output, 0..<pc.output), (1..<(pr.output - 1), 0..<2),
                                     ((pr.output - 2)..<pr.output, 1..<pc.output)] {
                 var out = [Float](repeating: .nan, count: rows.count * columns.count * c)
-                var lengths: UInt64 = 5
+                var lengths = KnuthLCG(seed: 5)
                 var runs: [UnsafeMutablePointer<Float>] = []
                 scattered.withUnsafeBufferPointer { sp in
                     out.withUnsafeMutableBufferPointer { op in
                         conv.apply(height: t.height, width: t.width, output: op.baseAddress!, rows: rows, columns: columns,
                                    outputWidth: columns.count) { y, asked in
-                            lengths = lengths &* 6364136223846793005 &+ 1442695040888963407
-                            var n = 1 + Int(lengths >> 62) % 3
+                            var n = 1 + Int(lengths.next() >> 62) % 3
                             n = min(n, asked.count)
                             // A run is contiguous where it is read from: copy it to a fresh place.
                             let run = UnsafeMutablePointer<Float>.allocate(capacity: n * c)

@@ -1,14 +1,12 @@
 import FocalNumerics
+import FocalTestSupport
 import XCTest
 
 /// `Move.small` against the two scalar loops it replaced: the largest move
 /// compared with the tolerance, and a float64 dot product with the gradient.
 final class MoveTests: XCTestCase {
-    func random(_ count: Int, seed: inout UInt64, range: Float) -> [Float] {
-        (0..<count).map { _ in
-            seed = seed &* 6364136223846793005 &+ 1442695040888963407
-            return Float(Int(seed >> 40) % 2001 - 1000) / 1000 * range
-        }
+    func random(_ count: Int, seed: inout KnuthLCG, range: Float) -> [Float] {
+        seed.floats(count, over: 1000).map { $0 * range }
     }
 
     func small(_ old: [Float], _ new: [Float], tolerance: Float, gradient: [Float]?) -> Float? {
@@ -27,7 +25,7 @@ final class MoveTests: XCTestCase {
     let counts = [7, 8, 20, 40, 80, 112, 192, 240, 320, 1152]
 
     func testSmallMovesGiveTheGradientsDotProduct() {
-        var seed: UInt64 = 3
+        var seed = KnuthLCG(seed: 3)
         for count in counts {
             let old = random(count, seed: &seed, range: 4), gradient = random(count, seed: &seed, range: 1)
             let move = random(count, seed: &seed, range: 0.05)
@@ -41,7 +39,7 @@ final class MoveTests: XCTestCase {
     }
 
     func testOneLargeMoveAnywhereIsFound() {
-        var seed: UInt64 = 5
+        var seed = KnuthLCG(seed: 5)
         for count in counts {
             let old = random(count, seed: &seed, range: 4), gradient = random(count, seed: &seed, range: 1)
             for at in 0..<count {

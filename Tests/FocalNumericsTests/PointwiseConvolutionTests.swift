@@ -1,18 +1,16 @@
 import FocalNumerics
+import FocalTestSupport
 import XCTest
 
 /// 1×1 convolutions against a float64 evaluation of act(W·x + b (+ residual)),
 /// split by rows (many rows) and by output channels (few rows, many channels).
 final class PointwiseConvolutionTests: XCTestCase {
-    func random(_ count: Int, seed: inout UInt64) -> [Float] {
-        (0..<count).map { _ in
-            seed = seed &* 6364136223846793005 &+ 1442695040888963407
-            return Float(Int(seed >> 40) % 2001 - 1000) / 500
-        }
+    func random(_ count: Int, seed: inout KnuthLCG) -> [Float] {
+        seed.floats(count, over: 500)
     }
 
     func testMatchesTheDefinitionForBothSplits() {
-        var seed: UInt64 = 3
+        var seed = KnuthLCG(seed: 3)
         // (rows, in, out): more rows than channels; fewer rows than channels; channels not a multiple of 16.
         for (rows, k, n) in [(300, 24, 40), (49, 64, 1152), (20, 16, 200)] {
             for activation in [Activation.relu6, .identity] {

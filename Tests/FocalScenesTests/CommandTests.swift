@@ -1,28 +1,17 @@
+import FocalTestSupport
 import Foundation
 import XCTest
 
 /// `focal synth` as a person runs it (the executable built beside the tests).
 final class SynthCommandTests: XCTestCase {
-    func focal(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appendingPathComponent("focal")
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile(), stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
-    }
+    func focal(_ arguments: [String]) throws -> FocalRun { try runFocal(arguments) }
 
     func testSynthWritesADatasetAndRefusesToMixOne() throws {
-        let folder = try TemporaryFolder()
-        let out = folder.path + "/data"
+        let folder = try temporaryFolder("scenes")
+        let out = folder + "/data"
         let run = try focal(["synth", "apples", "--out", out, "--count", "12", "--seed", "4", "--size", "128", "--json"])
         XCTAssertEqual(run.status, 0, run.stderr)
-        let summary = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
+        let summary = try jsonObject(run.stdout)
         XCTAssertEqual(summary["images"] as? Int, 12)
         XCTAssertEqual(summary["splits"] as? [String: Int], ["train": 6, "test": 3, "pool": 3])
         let (header, rows) = try readManifest(out)
@@ -41,10 +30,10 @@ final class SynthCommandTests: XCTestCase {
     }
 
     func testBadArgumentsAreOneLineErrors() throws {
-        let folder = try TemporaryFolder()
-        for arguments in [["synth", "weddings", "--out", folder.path + "/a"],
-                          ["synth", "wedding", "--out", folder.path + "/b", "--context-with-bouquet", "1.5"],
-                          ["synth", "pints", "--out", folder.path + "/c", "--test-style", "cinema"]] {
+        let folder = try temporaryFolder("scenes")
+        for arguments in [["synth", "weddings", "--out", folder + "/a"],
+                          ["synth", "wedding", "--out", folder + "/b", "--context-with-bouquet", "1.5"],
+                          ["synth", "pints", "--out", folder + "/c", "--test-style", "cinema"]] {
             let run = try focal(arguments)
             XCTAssertNotEqual(run.status, 0, "\(arguments)")
             XCTAssertTrue(run.stderr.contains("Error:"), run.stderr)

@@ -1,6 +1,7 @@
 import FocalFiles
 import FocalImages
 @testable import FocalScenes
+import FocalTestSupport
 import Foundation
 import XCTest
 
@@ -23,29 +24,29 @@ final class CutoutTests: XCTestCase {
     }
 
     func testCutoutsReplaceDrawnElementsAndTheirAlphaIsTheMask() throws {
-        let cuts = try TemporaryFolder("cutouts"), out = try TemporaryFolder()
+        let cuts = try temporaryFolder("cutouts"), out = try temporaryFolder("scenes")
         for (element, color) in [("bouquet", (UInt8(230), UInt8(0), UInt8(230))), ("veil", (UInt8(0), UInt8(200), UInt8(255)))] {
-            try FileManager.default.createDirectory(atPath: cuts.path + "/" + element, withIntermediateDirectories: true)
-            try AtomicFile.write(try disc(size: 60, color: color), to: "\(cuts.path)/\(element)/one.png")
+            try FileManager.default.createDirectory(atPath: cuts + "/" + element, withIntermediateDirectories: true)
+            try AtomicFile.write(try disc(size: 60, color: color), to: "\(cuts)/\(element)/one.png")
         }
         // A file that is not a PNG is ignored; an unrelated folder too.
-        try AtomicFile.write("notes", to: cuts.path + "/bouquet/readme.txt")
-        let cutouts = try Cutouts(folder: cuts.path, elements: Wedding().elements)
+        try AtomicFile.write("notes", to: cuts + "/bouquet/readme.txt")
+        let cutouts = try Cutouts(folder: cuts, elements: Wedding().elements)
         XCTAssertEqual(cutouts.elements, ["bouquet", "veil"])
         XCTAssertEqual(cutouts.images["bouquet"]?.first?.width, 42, "trimmed to the opaque part")
 
         let configuration = SynthConfiguration(seed: 5, counts: [.train: 16], cutouts: cutouts)
-        try Generator.generate(Wedding(contextWithBouquet: 1, contextWithoutBouquet: 1), configuration: configuration, into: out.path)
-        try checkMasks(out.path, size: 256)
-        let (_, rows) = try readManifest(out.path)
+        try Generator.generate(Wedding(contextWithBouquet: 1, contextWithoutBouquet: 1), configuration: configuration, into: out)
+        try checkMasks(out, size: 256)
+        let (_, rows) = try readManifest(out)
         var bouquets = 0, veils = 0
         for row in rows {
-            let image = try ImageDecoder().decode(path: out.path + "/" + row.image)
+            let image = try ImageDecoder().decode(path: out + "/" + row.image)
             var counters: [String: Int] = [:]
             for region in row.regions where region.concept == "bouquet" || region.concept == "veil" {
                 let k = counters[region.concept, default: 0]
                 counters[region.concept] = k + 1
-                let mask = try readMask("\(out.path)/masks/train/\(row.stem)_\(region.concept)_\(k).png")
+                let mask = try readMask("\(out)/masks/train/\(row.stem)_\(region.concept)_\(k).png")
                 var matching = 0, total = 0
                 for p in 0..<(256 * 256) where mask.pixels[p] == 255 {
                     let pixel = image[p % 256, p / 256]
@@ -60,7 +61,7 @@ final class CutoutTests: XCTestCase {
         }
         XCTAssertEqual(bouquets, 8)
         XCTAssertEqual(veils, 16)
-        let summary = try String(contentsOfFile: out.path + "/synth.json", encoding: .utf8)
+        let summary = try String(contentsOfFile: out + "/synth.json", encoding: .utf8)
         XCTAssertTrue(summary.contains("\"cutouts\""))
     }
 

@@ -1,5 +1,7 @@
 import FocalImages
 @testable import FocalScenes
+import FocalNumerics
+import FocalTestSupport
 import Foundation
 import XCTest
 
@@ -15,21 +17,21 @@ final class GeneratorTests: XCTestCase {
 
     func testSameSeedGivesByteIdenticalFilesForEveryScenario() throws {
         for scenario in ["wedding", "apples", "pints"] {
-            let a = try TemporaryFolder(), b = try TemporaryFolder()
-            for folder in [a.path, b.path] {
+            let a = try temporaryFolder("scenes"), b = try temporaryFolder("scenes")
+            for folder in [a, b] {
                 switch scenario {
                 case "wedding": try generate(Wedding(), into: folder)
                 case "apples": try generate(Apples(), into: folder)
                 default: try generate(Pints(), into: folder)
                 }
             }
-            let files = listFiles(a.path)
-            XCTAssertEqual(files, listFiles(b.path), scenario)
+            let files = listFiles(a)
+            XCTAssertEqual(files, listFiles(b), scenario)
             XCTAssertTrue(files.contains("manifest.csv") && files.contains("synth.json"), scenario)
             XCTAssertGreaterThan(files.filter { $0.hasPrefix("images/") }.count, 30)
             for file in files {
-                let x = FileManager.default.contents(atPath: a.path + "/" + file)
-                let y = FileManager.default.contents(atPath: b.path + "/" + file)
+                let x = FileManager.default.contents(atPath: a + "/" + file)
+                let y = FileManager.default.contents(atPath: b + "/" + file)
                 XCTAssertTrue(x == y, "\(scenario): \(file) differs between two runs with the same seed")
             }
             // No temporary files are left behind by the atomic writes.
@@ -38,24 +40,24 @@ final class GeneratorTests: XCTestCase {
     }
 
     func testDifferentSeedsGiveDifferentImages() throws {
-        let a = try TemporaryFolder(), b = try TemporaryFolder()
-        try generate(Wedding(), seed: 1, counts: [.train: 4], into: a.path)
-        try generate(Wedding(), seed: 2, counts: [.train: 4], into: b.path)
-        XCTAssertNotEqual(FileManager.default.contents(atPath: a.path + "/images/train/000000.jpg"),
-                          FileManager.default.contents(atPath: b.path + "/images/train/000000.jpg"))
+        let a = try temporaryFolder("scenes"), b = try temporaryFolder("scenes")
+        try generate(Wedding(), seed: 1, counts: [.train: 4], into: a)
+        try generate(Wedding(), seed: 2, counts: [.train: 4], into: b)
+        XCTAssertNotEqual(FileManager.default.contents(atPath: a + "/images/train/000000.jpg"),
+                          FileManager.default.contents(atPath: b + "/images/train/000000.jpg"))
     }
 
     func testManifestFollowsTheContract() throws {
-        let out = try TemporaryFolder()
-        try generate(Wedding(), into: out.path)
-        let (header, rows) = try readManifest(out.path)
+        let out = try temporaryFolder("scenes")
+        try generate(Wedding(), into: out)
+        let (header, rows) = try readManifest(out)
         XCTAssertEqual(Array(header.prefix(5)), ["image", "positives", "negatives", "split", "regions"])
         XCTAssertEqual(rows.count, 36)
         XCTAssertEqual(rows.map(\.split), Array(repeating: "train", count: 16) + Array(repeating: "test", count: 12)
                        + Array(repeating: "pool", count: 8))
         XCTAssertEqual(rows[0].image, "images/train/000000.jpg")
         for row in rows {
-            XCTAssertTrue(FileManager.default.fileExists(atPath: out.path + "/" + row.image))
+            XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/" + row.image))
             if row.split == "pool" {
                 XCTAssertTrue(row.positives.isEmpty && row.negatives.isEmpty, "the pool is unlabelled")
             } else {
@@ -65,7 +67,7 @@ final class GeneratorTests: XCTestCase {
                 XCTAssertEqual(Set(row.positives), Set(row.regions.map(\.concept)), row.image)
             }
         }
-        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out.path + "/synth.json"))) as! [String: Any]
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/synth.json"))) as! [String: Any]
         XCTAssertEqual(summary["scenario"] as? String, "wedding")
         XCTAssertEqual(summary["seed"] as? Int, 7)
         XCTAssertEqual((summary["knobs"] as? [String: Any])?["context_with_bouquet"] as? Double, 0.9)
@@ -73,13 +75,13 @@ final class GeneratorTests: XCTestCase {
     }
 
     func testBoxesAreTightBoundsOfTheMasksInEveryScenario() throws {
-        let wedding = try TemporaryFolder(), apples = try TemporaryFolder(), pints = try TemporaryFolder()
-        try generate(Wedding(), into: wedding.path)
-        try generate(Apples(), size: 192, into: apples.path)
-        try generate(Pints(styles: [.train: .phone, .test: .studio, .pool: .mixed]), into: pints.path)
-        try checkMasks(wedding.path, size: 256)
-        try checkMasks(apples.path, size: 192)
-        try checkMasks(pints.path, size: 256)
+        let wedding = try temporaryFolder("scenes"), apples = try temporaryFolder("scenes"), pints = try temporaryFolder("scenes")
+        try generate(Wedding(), into: wedding)
+        try generate(Apples(), size: 192, into: apples)
+        try generate(Pints(styles: [.train: .phone, .test: .studio, .pool: .mixed]), into: pints)
+        try checkMasks(wedding, size: 256)
+        try checkMasks(apples, size: 192)
+        try checkMasks(pints, size: 256)
     }
 
     /// A mask covers what was drawn: a red disc on a blank canvas gives a mask
@@ -122,15 +124,15 @@ final class GeneratorTests: XCTestCase {
     }
 
     func testTiltedScenesKeepMasksTight() throws {
-        let out = try TemporaryFolder()
-        try generate(Pints(styles: [.train: .phone]), counts: [.train: 10], into: out.path)
-        try checkMasks(out.path, size: 256)
+        let out = try temporaryFolder("scenes")
+        try generate(Pints(styles: [.train: .phone]), counts: [.train: 10], into: out)
+        try checkMasks(out, size: 256)
     }
 
     func testEveryPlannedElementIsVisible() throws {
-        let out = try TemporaryFolder()
-        try generate(Wedding(contextWithBouquet: 0.5, contextWithoutBouquet: 0.5), counts: [.train: 40], into: out.path)
-        let (_, rows) = try readManifest(out.path)
+        let out = try temporaryFolder("scenes")
+        try generate(Wedding(contextWithBouquet: 0.5, contextWithoutBouquet: 0.5), counts: [.train: 40], into: out)
+        let (_, rows) = try readManifest(out)
         for row in rows {
             for concept in row.positives {
                 XCTAssertTrue(row.regions.contains { $0.concept == concept }, "\(row.image): \(concept) has no visible region")
@@ -141,7 +143,7 @@ final class GeneratorTests: XCTestCase {
     func testRandomStreamsAreFixed() {
         // SplitMix64's published first output for seed 0 (Steele et al.), so the
         // generator cannot drift silently between versions.
-        var random = SceneRandom(seed: 0)
+        var random = SplitMix64(seed: 0)
         XCTAssertEqual(random.next(), 0xE220_A839_7B1D_CDAF)
         XCTAssertEqual(exactCount(0.9, of: 7), 6)
         XCTAssertEqual(stableKey("wedding"), stableKey("wedding"))

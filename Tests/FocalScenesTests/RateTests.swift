@@ -1,4 +1,5 @@
 @testable import FocalScenes
+import FocalTestSupport
 import Foundation
 import XCTest
 
@@ -51,11 +52,11 @@ final class RateTests: XCTestCase {
     }
 
     func testMeasuredRatesInAGeneratedManifest() throws {
-        let out = try TemporaryFolder()
+        let out = try temporaryFolder("scenes")
         let configuration = SynthConfiguration(seed: 11, size: 96, counts: [.train: 120, .test: 40])
         try Generator.generate(Wedding(contextWithBouquet: 0.9, contextWithoutBouquet: 0.1), configuration: configuration,
-                               into: out.path)
-        let (_, rows) = try readManifest(out.path)
+                               into: out)
+        let (_, rows) = try readManifest(out)
         let train = rows.filter { $0.split == "train" }
         let with = train.filter { $0.positives.contains("bouquet") }, without = train.filter { !$0.positives.contains("bouquet") }
         for element in Wedding.contextElements {

@@ -1,5 +1,6 @@
 import FocalBackbone
 import FocalScenes
+import FocalTestSupport
 import Foundation
 import XCTest
 
@@ -69,11 +70,11 @@ final class SeparabilityTests: XCTestCase {
         let start = Date()
         // Elements independent of each other: every context element in half the images, with or without a bouquet.
         let independent = Wedding(contextWithBouquet: 0.5, contextWithoutBouquet: 0.5)
-        let trainFolder = try TemporaryFolder(), heldOutFolder = try TemporaryFolder()
-        try Generator.generate(independent, configuration: SynthConfiguration(seed: 101, counts: [.train: 200]), into: trainFolder.path)
-        try Generator.generate(independent, configuration: SynthConfiguration(seed: 202, counts: [.train: 200]), into: heldOutFolder.path)
-        let train = try embeddings(trainFolder.path, split: "train")
-        let heldOut = try embeddings(heldOutFolder.path, split: "train")
+        let trainFolder = try temporaryFolder("scenes"), heldOutFolder = try temporaryFolder("scenes")
+        try Generator.generate(independent, configuration: SynthConfiguration(seed: 101, counts: [.train: 200]), into: trainFolder)
+        try Generator.generate(independent, configuration: SynthConfiguration(seed: 202, counts: [.train: 200]), into: heldOutFolder)
+        let train = try embeddings(trainFolder, split: "train")
+        let heldOut = try embeddings(heldOutFolder, split: "train")
         var report: [String] = []
         for element in ["veil", "greenery", "flowers", "bouquet"] {
             let head = TestLogisticRegression(features: train.features, labels: train.rows.map { $0.positives.contains(element) })
@@ -84,11 +85,11 @@ final class SeparabilityTests: XCTestCase {
         }
 
         // Strong co-occurrence in training, decoupled test.
-        let biased = try TemporaryFolder()
+        let biased = try temporaryFolder("scenes")
         try Generator.generate(Wedding(contextWithBouquet: 0.9, contextWithoutBouquet: 0.1),
-                               configuration: SynthConfiguration(seed: 303, counts: [.train: 200, .test: 200]), into: biased.path)
-        let biasedTrain = try embeddings(biased.path, split: "train")
-        let test = try embeddings(biased.path, split: "test")
+                               configuration: SynthConfiguration(seed: 303, counts: [.train: 200, .test: 200]), into: biased)
+        let biasedTrain = try embeddings(biased, split: "train")
+        let test = try embeddings(biased, split: "test")
         let head = TestLogisticRegression(features: biasedTrain.features, labels: biasedTrain.rows.map { $0.positives.contains("bouquet") })
         var fired: [String: (Int, Int)] = [:]
         for (row, feature) in zip(test.rows, test.features) {

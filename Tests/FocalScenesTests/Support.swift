@@ -3,16 +3,6 @@ import FocalScenes
 import Foundation
 import XCTest
 
-/// A temporary folder removed after the test.
-final class TemporaryFolder {
-    let path: String
-    init(_ name: String = "scenes") throws {
-        path = NSTemporaryDirectory() + "focal-\(name)-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-}
-
 /// One manifest row, parsed the way a consumer of the contract would.
 struct ManifestRow {
     var fields: [String: String]

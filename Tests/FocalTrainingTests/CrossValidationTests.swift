@@ -1,3 +1,4 @@
+import FocalNumerics
 import XCTest
 @testable import FocalTraining
 
@@ -5,7 +6,7 @@ final class CrossValidationTests: XCTestCase {
     /// 240 samples, 12 features of which the first three carry two concepts;
     /// concept 2 is pure noise (nothing to learn), concept 1 is rare (20%).
     static func data(seed: UInt64 = 11) -> (FeatureMatrix, LabelMatrix) {
-        var random = SeededRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         func normal() -> Double {
             let u = (Double(random.next() >> 11) + 0.5) / 9007199254740992, v = Double(random.next() >> 11) / 9007199254740992
             return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)

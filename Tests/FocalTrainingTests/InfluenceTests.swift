@@ -1,3 +1,4 @@
+import FocalNumerics
 import Foundation
 import XCTest
 @testable import FocalTraining
@@ -6,7 +7,7 @@ import XCTest
 final class InfluenceTests: XCTestCase {
     /// N Gaussian rows of D features with labels drawn from a logistic model.
     static func problem(rows n: Int, features d: Int, seed: UInt64) -> (FeatureMatrix, LabelMatrix, FeatureMatrix) {
-        var random = SeededRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         func gaussian() -> Double {
             let u = (Double(random.next() >> 11) + 0.5) / Double(1 << 53), v = Double(random.next() >> 11) / Double(1 << 53)
             return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)

@@ -1,3 +1,4 @@
+import FocalNumerics
 import XCTest
 @testable import FocalTraining
 
@@ -16,6 +17,15 @@ final class SolverReferenceTests: XCTestCase {
 
     func binaryCases() throws -> [ReferenceData] {
         try (Fixture.json("logistic_reference")["binary"] as! [[String: Any]]).map(ReferenceData.init)
+    }
+
+    /// Concept `k`'s objective (Focal's form, float64, C = 1) at `model`'s
+    /// weights, and scikit-learn's at its optimum.
+    func objectives(_ model: HeadModel, _ data: ReferenceData, concept k: Int) -> (ours: Double, reference: Double) {
+        let reference = (data.case_["sklearn"] as! [[String: Any]])[k]["objective"] as! Double
+        let labels = (0..<data.labels.rows).map { data.labels[$0, k] }
+        let ours = ReferenceObjective.binary(xs: data.standardized, labels: labels, w: model.weights[k], b: model.intercepts[k], c: 1)
+        return (ours, reference)
     }
 
     /// Checks one concept's fit: objective (Focal's form, float64) and coefficients.
@@ -70,10 +80,7 @@ final class SolverReferenceTests: XCTestCase {
         let model = try LogisticHead(c: 1, solver: .tolerances(), crossValidation: nil)
             .fit(data.features, data.labels, concepts: data.concepts)
         for k in 0..<3 {
-            let reference = (data.case_["sklearn"] as! [[String: Any]])[k]["objective"] as! Double
-            let labels = (0..<data.labels.rows).map { data.labels[$0, k] }
-            let ours = ReferenceObjective.binary(xs: data.standardized, labels: labels, w: model.weights[k],
-                                                 b: model.intercepts[k], c: 1)
+            let (ours, reference) = objectives(model, data, concept: k)
             XCTAssertLessThan(abs(ours - reference) / reference, 1e-9)
         }
     }
@@ -84,10 +91,7 @@ final class SolverReferenceTests: XCTestCase {
         let data = try binaryCases()[0]
         let model = try LogisticHead(c: 1, crossValidation: nil).fit(data.features, data.labels, concepts: data.concepts)
         for k in 0..<3 {
-            let reference = (data.case_["sklearn"] as! [[String: Any]])[k]["objective"] as! Double
-            let labels = (0..<data.labels.rows).map { data.labels[$0, k] }
-            let ours = ReferenceObjective.binary(xs: data.standardized, labels: labels, w: model.weights[k],
-                                                 b: model.intercepts[k], c: 1)
+            let (ours, reference) = objectives(model, data, concept: k)
             let noise = try XCTUnwrap(model.training.outcomes[k].objectiveNoise)
             XCTAssertGreaterThan(ours - reference, -1e-9 * reference)
             XCTAssertLessThan(ours - reference, 0.1 * noise, "concept \(k): noise \(noise)")
@@ -103,10 +107,7 @@ final class SolverReferenceTests: XCTestCase {
         let gradientOnly = try LogisticHead(c: 1, solver: SolverOptions(gradientTolerance: 1, objectiveTolerance: 1, stopping: .tolerances), crossValidation: nil)
             .fit(data.features, data.labels, concepts: data.concepts)
         for k in 0..<3 {
-            let reference = (data.case_["sklearn"] as! [[String: Any]])[k]["objective"] as! Double
-            let labels = (0..<data.labels.rows).map { data.labels[$0, k] }
-            let ours = ReferenceObjective.binary(xs: data.standardized, labels: labels, w: loose.weights[k],
-                                                 b: loose.intercepts[k], c: 1)
+            let (ours, reference) = objectives(loose, data, concept: k)
             XCTAssertLessThan(abs(ours - reference) / reference, 1e-9)
             // Gradient ≤ 1 (scaled) holds from the start, so that alone stops after one step.
             XCTAssertEqual(gradientOnly.training.outcomes[k].iterations, 1)
@@ -189,7 +190,7 @@ final class PreconditionerTests: XCTestCase {
 
     /// Batched triangular solves against the factored matrix itself: (βΣ + I)·x = v.
     func testFactorSolvesTheSystem() {
-        var random = SeededRandom(seed: 3)
+        var random = SplitMix64(seed: 3)
         let n = 37, rows = 50
         let x = FeatureMatrix(rows: rows, columns: n, values: (0..<(rows * n)).map { _ in Float(Int(random.next() % 2001) - 1000) / 500 })
         let factor = Preconditioner(standardized: x).factor(beta: 3)  // rounds to a power of √2: 2^(3/2)

@@ -1,3 +1,4 @@
+import FocalNumerics
 import XCTest
 @testable import FocalTraining
 
@@ -11,13 +12,13 @@ final class StoppingRuleTests: XCTestCase {
     /// Embedding-like data: non-negative features driven by 8 latent factors
     /// plus noise; three concepts planted on the factors (prevalence ~10-50%).
     static func data(rows n: Int, seed: UInt64) -> (FeatureMatrix, LabelMatrix) {
-        var random = SeededRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         func normal() -> Double {
             let u = (Double(random.next() >> 11) + 0.5) / 9007199254740992, v = Double(random.next() >> 11) / 9007199254740992
             return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
         }
         let d = 48, rank = 8
-        var mixing = SeededRandom(seed: 1)  // the same features' meaning for every seed
+        var mixing = SplitMix64(seed: 1)  // the same features' meaning for every seed
         let m = (0..<(rank * d)).map { _ in Double(mixing.below(2001)) / 1000 - 1 }
         var x: [Float] = [], labels: [ConceptLabel] = []
         for _ in 0..<n {
