@@ -44,6 +44,8 @@ let package = Package(
 
         // The backbone: weights, network, preprocessing, embedding pipeline.
         .target(name: "FocalBackbone", dependencies: ["FocalNumerics", "FocalImages", "FocalFiles"], swiftSettings: release),
+        // Attribution: where in an image a linear score of its embedding comes from (logit maps, occlusion).
+        .target(name: "FocalAttribution", dependencies: ["FocalBackbone", "FocalNumerics", "FocalImages"], swiftSettings: release),
 
         // Datasets and training: generated scenes with known answers; the concept head.
         .target(name: "FocalScenes", dependencies: ["FocalImages", "FocalFiles"], swiftSettings: release),
@@ -64,11 +66,11 @@ let package = Package(
                 swiftSettings: release),
 
         // Explanation: occlusion heatmaps, evidence regions with names, pictures of them.
-        .target(name: "FocalExplain", dependencies: ["FocalConcepts", "FocalDatasets", "FocalBackbone", "FocalImages", "FocalFiles",
+        .target(name: "FocalExplain", dependencies: ["FocalAttribution", "FocalConcepts", "FocalDatasets", "FocalBackbone", "FocalImages", "FocalFiles",
                                                      "FocalNumerics", "FocalTraining"],
                 swiftSettings: release),
 
-        .target(name: "FocalAdvice", dependencies: ["FocalExplain", "FocalConcepts", "FocalDatasets", "FocalTraining", "FocalBackbone", "FocalImages", "FocalFiles"],
+        .target(name: "FocalAdvice", dependencies: ["FocalAttribution", "FocalExplain", "FocalConcepts", "FocalDatasets", "FocalTraining", "FocalBackbone", "FocalImages", "FocalFiles"],
                 swiftSettings: release),
 
         // Reports: self-contained HTML pages of evaluations, comparisons and explanations.
@@ -79,14 +81,14 @@ let package = Package(
         // The command line.
         .target(name: "FocalCommands", dependencies: [
             "FocalBackbone", "FocalImages", "FocalFiles", "FocalScenes", "FocalTraining", "FocalDatasets", "FocalConcepts", "FocalExplain", "FocalAdvice", "FocalHealth",
-            "FocalReport",
+            "FocalReport", "FocalAttribution",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "focal", dependencies: ["FocalCommands"]),
 
         // Benchmarks (run by Benchmarks/run.sh against onnxruntime and Pillow).
         .executableTarget(name: "focal-benchmark", dependencies: ["FocalBackbone", "FocalImages", "FocalNumerics", "FocalScenes", "FocalTraining", "FocalDatasets",
-                                                                  "FocalConcepts", "FocalHealth", "FocalExplain"],
+                                                                  "FocalConcepts", "FocalHealth", "FocalExplain", "FocalAttribution"],
                           path: "Benchmarks/Sources/focal-benchmark", swiftSettings: release),
 
         .testTarget(name: "FocalImagesTests", dependencies: ["FocalImages"],
@@ -94,10 +96,12 @@ let package = Package(
         .testTarget(name: "FocalNumericsTests", dependencies: ["FocalNumerics"]),
         .testTarget(name: "FocalBackboneTests", dependencies: ["FocalBackbone", "FocalImages", "FocalNumerics"],
                     resources: [.copy("Fixtures")]),
+        .testTarget(name: "FocalAttributionTests", dependencies: ["FocalAttribution", "FocalBackbone", "FocalImages"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "FocalFilesTests", dependencies: ["FocalFiles"]),
         // Seeded mutation fuzzing of every reader of outside bytes.
         .testTarget(name: "FocalFuzzTests", dependencies: ["FocalImages", "FocalDatasets", "FocalTraining", "FocalFiles", "FocalBackbone"]),
-        .testTarget(name: "FocalExplainTests", dependencies: ["FocalExplain", "FocalConcepts", "FocalBackbone", "FocalImages", "FocalScenes", "FocalDatasets",
+        .testTarget(name: "FocalExplainTests", dependencies: ["FocalExplain", "FocalAttribution", "FocalConcepts", "FocalBackbone", "FocalImages", "FocalScenes", "FocalDatasets",
                                                                "FocalTraining", "FocalFiles"]),
         .testTarget(name: "FocalConceptsTests", dependencies: ["FocalConcepts", "FocalDatasets", "FocalTraining", "FocalBackbone", "FocalImages"]),
         .testTarget(name: "FocalDatasetsTests", dependencies: ["FocalDatasets", "FocalImages", "FocalFiles", "FocalBackbone"]),
