@@ -11,6 +11,8 @@ public final class EfficientNetLite0: Sendable {
     public static let embeddingSize = Architecture.headChannels
     public static let inputSize = Architecture.inputSize
 
+    /// The layers, with `package` access: incremental occlusion (FocalAttribution)
+    /// recomputes them region by region, and no one outside the package needs them.
     package struct Block: Sendable {
         package let spec: Architecture.Block
         package let expand: PointwiseConvolution?
@@ -242,10 +244,10 @@ public final class EfficientNetLite0: Sendable {
     /// to the workspace's). A range starting later reads its input from `buffers[0]`.
     @discardableResult
     package func embedGroup(_ input: UnsafePointer<Float>, count n: Int, into output: UnsafeMutablePointer<Float>,
-                    workspace: Workspace, workers: Int? = nil, blocks range: Range<Int> = 0..<16,
-                    buffers given: [UnsafeMutablePointer<Float>]? = nil, inputSide size: Int = Architecture.inputSize,
-                    observe: ((Observed, UnsafePointer<Float>) -> Void)? = nil,
-                    head onHead: ((UnsafePointer<Float>) -> Void)? = nil) -> UnsafeMutablePointer<Float> {
+                            workspace: Workspace, workers: Int? = nil, blocks range: Range<Int> = 0..<16,
+                            buffers given: [UnsafeMutablePointer<Float>]? = nil, inputSide size: Int = Architecture.inputSize,
+                            observe: ((Observed, UnsafePointer<Float>) -> Void)? = nil,
+                            head onHead: ((UnsafePointer<Float>) -> Void)? = nil) -> UnsafeMutablePointer<Float> {
         precondition(size == Architecture.inputSize || range.lowerBound == 0, "a partial pass runs at 224 only")
         let workers = workers ?? self.workers
         var buffers = given ?? workspace.buffers
