@@ -65,9 +65,9 @@ let package = Package(
         .target(name: "FocalHealth", dependencies: ["FocalConcepts", "FocalTraining", "FocalDatasets", "FocalImages", "FocalNumerics"],
                 swiftSettings: release),
 
-        // Explanation: occlusion heatmaps, evidence regions with names, pictures of them.
-        .target(name: "FocalExplain", dependencies: ["FocalAttribution", "FocalConcepts", "FocalDatasets", "FocalBackbone", "FocalImages", "FocalFiles",
-                                                     "FocalNumerics", "FocalTraining"],
+        // Explanation: an attribution's map made into evidence regions with names, and pictures of them.
+        .target(name: "FocalExplain", dependencies: ["FocalAttribution", "FocalConcepts", "FocalDatasets", "FocalBackbone", "FocalImages",
+                                                     "FocalTraining"],
                 swiftSettings: release),
 
         .target(name: "FocalAdvice", dependencies: ["FocalAttribution", "FocalExplain", "FocalConcepts", "FocalDatasets", "FocalTraining", "FocalBackbone", "FocalImages", "FocalFiles"],
