@@ -56,6 +56,9 @@ let package = Package(
         // Files Focal reads and writes: atomic writes, .npy matrices, image folders.
         .target(name: "FocalFiles"),
 
+        // Attribution: where in an image a linear score of its embedding comes from (logit maps, occlusion).
+        .target(name: "FocalAttribution", dependencies: ["FocalBackbone", "FocalNumerics", "FocalImages"], swiftSettings: release),
+
         // Datasets and training: generated scenes with known answers; the concept head.
         .target(name: "FocalScenes", dependencies: ["FocalNumerics", "FocalImages", "FocalFiles"], swiftSettings: release),
         .target(name: "FocalTraining", dependencies: ["FocalNumerics"], swiftSettings: release),
@@ -74,13 +77,13 @@ let package = Package(
         .target(name: "FocalHealth", dependencies: ["FocalConcepts", "FocalTraining", "FocalDatasets", "FocalImages", "FocalNumerics"],
                 swiftSettings: release),
 
-        // Explanation: occlusion heatmaps, evidence regions with names, pictures of them.
-        .target(name: "FocalExplain", dependencies: ["FocalConcepts", "FocalDatasets", "FocalBackbone", "FocalImages",
-                                                     "FocalNumerics", "FocalTraining"],
+        // Explanation: an attribution's map made into evidence regions with names, and pictures of them.
+        .target(name: "FocalExplain", dependencies: ["FocalAttribution", "FocalConcepts", "FocalDatasets", "FocalBackbone", "FocalImages",
+                                                     "FocalTraining"],
                 swiftSettings: release),
 
-        .target(name: "FocalAdvice", dependencies: ["FocalExplain", "FocalConcepts", "FocalDatasets", "FocalTraining", "FocalBackbone", "FocalImages", "FocalFiles",
-                                                    "FocalNumerics"],
+        .target(name: "FocalAdvice", dependencies: ["FocalAttribution", "FocalExplain", "FocalConcepts", "FocalDatasets", "FocalTraining", "FocalBackbone",
+                                                    "FocalImages", "FocalFiles", "FocalNumerics"],
                 swiftSettings: release),
 
         // Reports: self-contained HTML pages of evaluations, comparisons and explanations.
@@ -89,13 +92,13 @@ let package = Package(
         // The commands behind `focal`.
         .target(name: "FocalCommands", dependencies: [
             "FocalBackbone", "FocalImages", "FocalFiles", "FocalScenes", "FocalTraining", "FocalDatasets", "FocalConcepts", "FocalExplain", "FocalAdvice", "FocalHealth",
-            "FocalReport",
+            "FocalReport", "FocalAttribution",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Benchmarks (run by Benchmarks/run.sh against onnxruntime and Pillow).
         .executableTarget(name: "focal-benchmark", dependencies: ["FocalBackbone", "FocalImages", "FocalNumerics", "FocalScenes", "FocalTraining", "FocalDatasets",
-                                                                  "FocalConcepts", "FocalHealth", "FocalExplain"],
+                                                                  "FocalConcepts", "FocalHealth", "FocalExplain", "FocalAttribution"],
                           path: "Benchmarks/Sources/focal-benchmark", swiftSettings: release),
 
         // MARK: - Test support
@@ -113,11 +116,13 @@ let package = Package(
         .testTarget(name: "FocalNumericsTests", dependencies: ["FocalNumerics", "FocalTestSupport"]),
         .testTarget(name: "FocalBackboneTests", dependencies: ["FocalBackbone", "FocalImages", "FocalNumerics", "FocalTestSupport"],
                     resources: [.copy("Fixtures")]),
+        .testTarget(name: "FocalAttributionTests", dependencies: ["FocalAttribution", "FocalBackbone", "FocalImages"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "FocalFilesTests", dependencies: ["FocalFiles", "FocalTestSupport"]),
         // Seeded mutation fuzzing of every reader of outside bytes.
         .testTarget(name: "FocalFuzzTests", dependencies: ["FocalImages", "FocalDatasets", "FocalTraining", "FocalFiles", "FocalBackbone", "FocalNumerics",
                                                            "FocalTestSupport"]),
-        .testTarget(name: "FocalExplainTests", dependencies: ["FocalExplain", "FocalConcepts", "FocalBackbone", "FocalImages", "FocalScenes", "FocalDatasets",
+        .testTarget(name: "FocalExplainTests", dependencies: ["FocalExplain", "FocalAttribution", "FocalConcepts", "FocalBackbone", "FocalImages", "FocalScenes", "FocalDatasets",
                                                                "FocalTraining", "FocalFiles", "FocalTestSupport"]),
         .testTarget(name: "FocalConceptsTests", dependencies: ["FocalConcepts", "FocalDatasets", "FocalTraining", "FocalBackbone", "FocalImages",
                                                                 "FocalTestSupport"]),

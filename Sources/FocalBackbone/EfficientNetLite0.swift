@@ -11,16 +11,18 @@ public final class EfficientNetLite0: Sendable {
     public static let embeddingSize = Architecture.headChannels
     public static let inputSize = Architecture.inputSize
 
-    struct Block: Sendable {
-        let spec: Architecture.Block
-        let expand: PointwiseConvolution?
-        let depthwise: DepthwiseConvolution
-        let project: PointwiseConvolution
+    /// The layers, with `package` access: incremental occlusion (FocalAttribution)
+    /// recomputes them region by region, and no one outside the package needs them.
+    package struct Block: Sendable {
+        package let spec: Architecture.Block
+        package let expand: PointwiseConvolution?
+        package let depthwise: DepthwiseConvolution
+        package let project: PointwiseConvolution
     }
 
-    let stemConvolution: FullConvolution
-    let blocks: [Block]
-    let head: PointwiseConvolution
+    package let stemConvolution: FullConvolution
+    package let blocks: [Block]
+    package let head: PointwiseConvolution
     let classifierWeights: [Float]          // 1000 × 1280
     let classifierBias: [Float]
     /// Worker threads for the depthwise loops (OpenBLAS has its own).
@@ -229,7 +231,7 @@ public final class EfficientNetLite0: Sendable {
     }
 
     /// An activation the forward pass can show an observer (for incremental occlusion).
-    enum Observed {
+    package enum Observed {
         case blockInput(Int)   // input of block b (b == 16: the last block's output)
         case expanded(Int)     // block b's expansion before its ReLU6 (its input when it does not expand)
         case depthwise(Int)    // block b's depthwise output
@@ -241,11 +243,11 @@ public final class EfficientNetLite0: Sendable {
     /// returns where the last block's output is (in `buffers`, which default
     /// to the workspace's). A range starting later reads its input from `buffers[0]`.
     @discardableResult
-    func embedGroup(_ input: UnsafePointer<Float>, count n: Int, into output: UnsafeMutablePointer<Float>,
-                    workspace: Workspace, workers: Int? = nil, blocks range: Range<Int> = 0..<16,
-                    buffers given: [UnsafeMutablePointer<Float>]? = nil, inputSide size: Int = Architecture.inputSize,
-                    observe: ((Observed, UnsafePointer<Float>) -> Void)? = nil,
-                    head onHead: ((UnsafePointer<Float>) -> Void)? = nil) -> UnsafeMutablePointer<Float> {
+    package func embedGroup(_ input: UnsafePointer<Float>, count n: Int, into output: UnsafeMutablePointer<Float>,
+                            workspace: Workspace, workers: Int? = nil, blocks range: Range<Int> = 0..<16,
+                            buffers given: [UnsafeMutablePointer<Float>]? = nil, inputSide size: Int = Architecture.inputSize,
+                            observe: ((Observed, UnsafePointer<Float>) -> Void)? = nil,
+                            head onHead: ((UnsafePointer<Float>) -> Void)? = nil) -> UnsafeMutablePointer<Float> {
         precondition(size == Architecture.inputSize || range.lowerBound == 0, "a partial pass runs at 224 only")
         let workers = workers ?? self.workers
         var buffers = given ?? workspace.buffers
@@ -323,7 +325,7 @@ public final class EfficientNetLite0: Sendable {
     }
 
     /// The spatial side of each block's input (17: then the last block's output).
-    static let inputSides: [Int] = sides(input: Architecture.inputSize)
+    package static let inputSides: [Int] = sides(input: Architecture.inputSize)
 
     /// The spatial side of each block's input for an `input`×`input` image, the last block's output last.
     static func sides(input: Int) -> [Int] {

@@ -88,6 +88,9 @@ extension EfficientNetLite0 {
         return (step, offset + 0.5)
     }
 
+    /// Multiply-adds of one full forward pass to the embedding.
+    public var multiplyAddsPerImage: Int { multiplyAdds(inputSide: Architecture.inputSize) }
+
     /// Multiply-adds of one forward pass of a `side`×`side` input to the head's output.
     public func multiplyAdds(inputSide: Int) -> Int {
         var side = SamePadding(input: inputSide, kernel: 3, stride: 2).output

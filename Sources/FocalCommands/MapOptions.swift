@@ -1,4 +1,5 @@
 import ArgumentParser
+import FocalAttribution
 import FocalBackbone
 import FocalExplain
 

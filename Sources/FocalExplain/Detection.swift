@@ -1,3 +1,4 @@
+import FocalAttribution
 import FocalBackbone
 import FocalDatasets
 import FocalImages
@@ -38,13 +39,13 @@ extension Explainer {
             if fired.contains(name) { positives.append(name) } else { negatives.append(name) }
         }
         positives.sort { probabilities[model.concepts.firstIndex(of: $0)!] > probabilities[model.concepts.firstIndex(of: $1)!] }
-        let scales = try usableScales(image)
+        let maps = logitMap
+        _ = try maps.usableScales(image.prepared)  // asked-for scales the image is too small for are an error even with no positives
         var boxes: [Detections.Box] = []
         for name in positives {
             let c = model.concepts.firstIndex(of: name)!
             let (weights, bias) = model.logitCoefficients(concept: c)
-            let map = LogitMap(views: views(image, scales: scales), score: LinearScore(weights: weights, bias: bias),
-                               combination: options.combination)
+            let map = try maps.attribute(image.attributed, score: LinearScore(weights: weights, bias: bias))
             let side = Preprocessing.cropSize
             guard let best = EvidenceRegions.find(heatmap: map.heatmap, width: side, height: side,
                                                   fraction: options.regionCut, limit: 1).first else { continue }

@@ -1,3 +1,4 @@
+import FocalAttribution
 import FocalBackbone
 import FocalConcepts
 import FocalDatasets
@@ -6,10 +7,10 @@ import FocalTraining
 import Foundation
 
 /// Explains a concept model's score on an image: a map of where the score
-/// comes from (the head's exact split over the feature map at several scales,
-/// or occlusion), the regions that carry it, each checked by hiding it and by
-/// showing it alone, and named from the dataset's region labels, the model's
-/// other concepts and the backbone's ImageNet classes.
+/// comes from (an `Attribution`: the head's exact split over the feature map
+/// at several scales, or occlusion), the regions that carry it, each checked
+/// by hiding it and by showing it alone, and named from the dataset's region
+/// labels, the model's other concepts and the backbone's ImageNet classes.
 public struct Explainer {
     /// How the heatmap is made.
     public enum Method: String, CaseIterable, Sendable {
@@ -69,22 +70,17 @@ public struct Explainer {
 
     /// The image, read once (see `PreparedImage`), with the feature maps its concepts share.
     public struct Image {
-        public let prepared: PreparedImage
+        public let attributed: AttributionImage
+        public var prepared: PreparedImage { attributed.prepared }
         public var path: String { prepared.path }
         public var decoded: RGBImage { prepared.decoded }
         public var size: (width: Int, height: Int) { prepared.size }
         public var geometry: CropGeometry { prepared.geometry }
         public var crop: RGBImage { prepared.crop }
         public var input: [Float] { prepared.input }
-        /// Feature maps already computed for this image, kept for its other concepts.
-        let views = ViewCache()
-
-        final class ViewCache {
-            var byKey: [String: LogitMap.Views] = [:]
-        }
 
         public init(_ prepared: PreparedImage) {
-            self.prepared = prepared
+            attributed = AttributionImage(prepared)
         }
 
         public init(path: String, preprocessing: Preprocessing) throws {
@@ -106,22 +102,8 @@ public struct Explainer {
         let score = LinearScore(weights: weights, bias: bias)
 
         // 1. The heatmap, on the 224×224 input's pixels.
-        let heatmap: [Double], macs: Int, scales: [Int]
-        switch options.method {
-        case .map:
-            scales = try usableScales(image)
-            let map = LogitMap(views: views(image, scales: scales), score: score, combination: options.combination)
-            (heatmap, macs) = (map.heatmap, map.multiplyAdds)
-        case .segments:
-            scales = [Preprocessing.cropSize]
-            (heatmap, macs) = superpixelHeatmap(crop: image.crop, input: input, baseline: baseline, segments: options.segments, concept: c)
-        case .occlusion:
-            scales = [Preprocessing.cropSize]
-            let map = Occlusion(network: backbone.network).map(
-                image: input, baseline: baseline,
-                settings: .init(window: options.window, stride: options.stride, mode: options.mode), score: score)
-            (heatmap, macs) = (map.heatmap, map.multiplyAdds)
-        }
+        let map = try attribution(concept: c).attribute(image.attributed, score: score)
+        let (heatmap, macs, scales) = (map.heatmap, map.multiplyAdds, map.scales)
 
         // 2. Regions, each checked by an intervention: hidden (deletion), shown alone (insertion).
         let side = Preprocessing.cropSize
@@ -165,14 +147,37 @@ public struct Explainer {
             regions: regions, focal: focal, multiplyAdds: macs, seconds: Date().timeIntervalSince(started))
     }
 
-    /// The image's feature maps at `scales`, computed once per image and shared by its concepts.
-    func views(_ image: Image, scales: [Int]) -> LogitMap.Views {
-        let key = "\(scales) \(options.mirror)"
-        if let cached = image.views.byKey[key] { return cached }
-        let views = LogitMap.Views(decoded: image.decoded, original: image.size, network: backbone.network, scales: scales,
-                                   mirrored: options.mirror, preprocessing: preprocessing)
-        image.views.byKey[key] = views
-        return views
+    /// The attribution `options.method` names, with its knobs from `options`.
+    /// (`concept` scores the segments method's embeddings the model's own way.)
+    func attribution(concept c: Int) -> any Attribution {
+        let network = backbone.network
+        switch options.method {
+        case .map:
+            return logitMap
+        case .occlusion:
+            var occlusion = OcclusionAttribution(network: network)
+            occlusion.window = options.window
+            occlusion.stride = options.stride
+            occlusion.baseline = options.baseline
+            occlusion.mode = options.mode
+            return occlusion
+        case .segments:
+            var segments = SegmentOcclusionAttribution(network: network)
+            segments.segments = options.segments
+            segments.baseline = options.baseline
+            segments.embeddingScore = { logit($0, concept: c) }
+            return segments
+        }
+    }
+
+    /// The map method's attribution, with its knobs from `options` (the detector uses it too).
+    var logitMap: LogitMapAttribution {
+        var map = LogitMapAttribution(network: backbone.network)
+        map.preprocessing = preprocessing
+        map.scales = options.scales
+        map.mirrored = options.mirror
+        map.combination = options.combination
+        return map
     }
 
     var settingsMode: String {
@@ -181,23 +186,6 @@ public struct Explainer {
         case .segments: return "superpixels"
         case .occlusion: return options.mode.rawValue
         }
-    }
-
-    /// The scales the image is large enough for (see `LogitMap.fits`). Asked-for
-    /// scales that do not fit are an error.
-    /// Asked-for scales that do not fit are an error; of the defaults, the ones
-    /// that fit are used.
-    func usableScales(_ image: Image) throws -> [Int] {
-        let shorter = min(image.size.width, image.size.height)
-        let asked = options.scales ?? LogitMap.defaultScales
-        let fits = asked.filter { LogitMap.fits(scale: $0, shorterSide: shorter) }
-        if fits.count == asked.count { return fits }
-        // Of the defaults, those that fit; a thumbnail too small for any is seen at 224, as occlusion sees it.
-        if options.scales == nil { return fits.isEmpty ? [Preprocessing.cropSize] : fits }
-        let smallest = asked.first { !LogitMap.fits(scale: $0, shorterSide: shorter) }!
-        throw ImageError(.tooSmall, "is \(image.size.width)x\(image.size.height), too small for the \(smallest)-pixel scale "
-                         + "(its shorter side must be at least \(LogitMap.smallestShorterSide(scale: smallest)) pixels)",
-                         path: image.path)
     }
 
     /// The heatmap at 1/`factor` resolution: cell means (occlusion: a drop per
@@ -212,27 +200,6 @@ public struct Explainer {
             }
         }
         return .init(width: n, height: n, box: box.array, rows: rows)
-    }
-
-    /// Superpixel occlusion: each segment hidden in turn (naively, batched); a
-    /// pixel's value is its segment's drop.
-    func superpixelHeatmap(crop: RGBImage, input: [Float], baseline: [Float], segments: Int, concept c: Int) -> ([Double], Int) {
-        let superpixels = Superpixels(image: crop, segments: segments)
-        let base = logit(backbone.network.embed([input])[0], concept: c)
-        var drops = [Double](repeating: 0, count: superpixels.count)
-        for start in stride(from: 0, to: superpixels.count, by: 32) {
-            let ids = Array(start..<min(superpixels.count, start + 32))
-            let inputs = ids.map { id -> [Float] in
-                var copy = input
-                for (p, inside) in superpixels.mask(id).enumerated() where inside {
-                    for ch in 0..<3 { copy[p * 3 + ch] = baseline[p * 3 + ch] }
-                }
-                return copy
-            }
-            for (j, e) in backbone.network.embed(inputs).enumerated() { drops[ids[j]] = base - logit(e, concept: c) }
-        }
-        let heatmap = superpixels.labels.map { drops[Int($0)] }
-        return (heatmap, (superpixels.count + 1) * backbone.network.multiplyAddsPerImage)
     }
 }
 

@@ -1,3 +1,4 @@
+import FocalAttribution
 import FocalBackbone
 import FocalConcepts
 import FocalDatasets

@@ -1,3 +1,4 @@
+@testable import FocalAttribution
 @testable import FocalBackbone
 import FocalImages
 import Foundation
@@ -7,7 +8,7 @@ import XCTest
 /// it leaves out, against central differences of the network itself, and
 /// what it buys: thresholded scores closer to the exact ones.
 final class ScoreGradientTests: XCTestCase {
-    static let network = ReferenceVectorTests.backbone.network
+    static let network = Shared.backbone.network
     static let score = network.imageNetScore(class: 282)
 
     static let image: [Float] = {

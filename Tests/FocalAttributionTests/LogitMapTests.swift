@@ -1,5 +1,5 @@
+import FocalAttribution
 import FocalBackbone
-import FocalExplain
 import FocalImages
 import Foundation
 import XCTest
@@ -12,7 +12,7 @@ final class LogitMapTests: XCTestCase {
     /// A real photo, 320×320: every scale's crop then lies symmetrically
     /// (256−224, 366−320 and 512−448 pixels to spare, all even).
     static let photo: RGBImage = {
-        let path = PhotoCompositeTests.photos + "/china.jpg"
+        let path = Shared.photos + "/china.jpg"
         return try! ImageDecoder().decode(path: path).resized(shorterSide: 320, centerCroppedTo: (320, 320))
     }()
 

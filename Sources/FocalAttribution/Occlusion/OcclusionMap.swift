@@ -1,3 +1,4 @@
+import FocalBackbone
 import FocalNumerics
 import Foundation
 

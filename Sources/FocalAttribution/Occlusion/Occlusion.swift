@@ -1,3 +1,4 @@
+import FocalBackbone
 import FocalNumerics
 import Foundation
 
@@ -103,7 +104,4 @@ extension EfficientNetLite0 {
     func channels(atInputOf b: Int) -> Int {
         b < blocks.count ? blocks[b].spec.inputChannels : blocks[blocks.count - 1].spec.outputChannels
     }
-
-    /// Multiply-adds of one full forward pass to the embedding.
-    public var multiplyAddsPerImage: Int { multiplyAdds(inputSide: Architecture.inputSize) }
 }

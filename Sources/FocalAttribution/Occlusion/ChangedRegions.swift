@@ -1,3 +1,4 @@
+import FocalBackbone
 import FocalNumerics
 
 /// The changed activations of one layer for a batch of patches, and the

@@ -1,3 +1,4 @@
+@testable import FocalAttribution
 @testable import FocalBackbone
 import FocalImages
 import Foundation
@@ -17,11 +18,11 @@ final class OcclusionTests: XCTestCase {
         let image = Preprocessing.normalize(try ImageDecoder().decode(path: fixture.path))
         let url = Bundle.module.url(forResource: "Fixtures/occlusion_chelsea", withExtension: "json")!
         let reference = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: url))
-        return (Occlusion(network: ReferenceVectorTests.backbone.network), image, reference)
+        return (Occlusion(network: Shared.backbone.network), image, reference)
     }
 
     func drops(_ result: Occlusion.Result, target: Int) -> [Double] {
-        let network = ReferenceVectorTests.backbone.network
+        let network = Shared.backbone.network
         let base = Double(network.logits(result.base)[target])
         return result.embeddings.map { base - Double(network.logits($0)[target]) }
     }
@@ -35,8 +36,8 @@ final class OcclusionTests: XCTestCase {
         XCTAssertEqual(ours.count, 169)
         let diff = zip(ours, theirs).map { abs($0 - $1) }.max()!
         XCTAssertLessThanOrEqual(diff, 1e-3, "max difference to the float64 grid: \(diff)")
-        XCTAssertEqual(Double(ReferenceVectorTests.backbone.network.logits(result.base)[282]), reference.base_logit, accuracy: 1e-3)
-        XCTAssertEqual(result.multiplyAdds, 170 * ReferenceVectorTests.backbone.network.multiplyAddsPerImage)
+        XCTAssertEqual(Double(Shared.backbone.network.logits(result.base)[282]), reference.base_logit, accuracy: 1e-3)
+        XCTAssertEqual(result.multiplyAdds, 170 * Shared.backbone.network.multiplyAddsPerImage)
     }
 
     func testExactIncrementalAgreesWithNaive() throws {
@@ -105,7 +106,7 @@ final class OcclusionTests: XCTestCase {
         for y in 0..<32 { for x in 0..<32 { for c in 0..<3 { baseline[(y * 224 + x) * 3 + c] = 0 } } }
         let patches = [GridBox(rows: 96..<128, columns: 96..<128), GridBox(rows: 0..<32, columns: 0..<32),
                        GridBox(rows: 160..<192, columns: 32..<64)]
-        let score = ReferenceVectorTests.backbone.network.imageNetScore(class: 282)
+        let score = Shared.backbone.network.imageNetScore(class: 282)
         let exact = Incremental(network: occlusion.network, image: image, baseline: baseline).embeddings(patches: patches, batchSize: 3)
         for batchSize in [3, 1] {
             let result = Incremental(network: occlusion.network, image: image, baseline: baseline, changeThreshold: 0.1, score: score)
@@ -127,7 +128,7 @@ final class OcclusionTests: XCTestCase {
     func testApproximateMapComputesEveryWindowNearTheEvidence() throws {
         let (occlusion, image, _) = try setUpNetwork()
         let gray = [Float](repeating: 0, count: image.count)
-        let score = ReferenceVectorTests.backbone.network.imageNetScore(class: 282)
+        let score = Shared.backbone.network.imageNetScore(class: 282)
         let settings = OcclusionMap.Settings()
         XCTAssertEqual(settings.coarseStep, 2)
         let map = occlusion.map(image: image, baseline: gray, settings: settings, score: score)

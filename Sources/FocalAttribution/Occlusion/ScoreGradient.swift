@@ -1,3 +1,4 @@
+import FocalBackbone
 import FocalNumerics
 
 /// The gradient of a linear score of the embedding (w·embedding + b) with

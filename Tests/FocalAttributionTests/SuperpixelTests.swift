@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 import FocalImages
-@testable import FocalExplain
+@testable import FocalAttribution
 
 final class SuperpixelTests: XCTestCase {
     /// Real photographs and generated scenes, as the network sees them: shorter
