@@ -103,9 +103,6 @@ public struct HeadModel: Codable, Sendable, Equatable {
         HeadModel.logits(standardized: standardization.transform(x), weights: weights.flatMap { $0 }, intercepts: intercepts)
     }
 
-    /// Concept `c`'s logit as weights and bias on raw (unstandardised)
-    /// features: w/scale and b − Σ w·mean/scale, the same function as
-    /// `decisionFunction` without the standardising pass.
     /// The index of the concept called `name`; a concept the model lacks is an
     /// error that lists the ones it has (every command says it the same way).
     public func conceptIndex(named name: String) throws(TrainingError) -> Int {
@@ -113,6 +110,9 @@ public struct HeadModel: Codable, Sendable, Equatable {
         return c
     }
 
+    /// Concept `c`'s logit as weights and bias on raw (unstandardised)
+    /// features: w/scale and b − Σ w·mean/scale, the same function as
+    /// `decisionFunction` without the standardising pass.
     public func logitCoefficients(concept c: Int) -> (weights: [Double], bias: Double) {
         let w = weights[c], m = standardization.mean, s = standardization.scale
         var bias = intercepts[c]
