@@ -104,11 +104,14 @@ struct Explain: ParsableCommand {
         missing.forEach { warn($0.description) }
         let single = paths.count == 1 && missing.isEmpty && images.count == 1
         var explanations: [Explanation] = []
+        var pictures = ReportPictures(wanted: reportOption.folder != nil)
         var failed = missing.count
         let outputs = FileNames()
         for path in paths {
             do {
-                explanations += try explain(path, explainer: explainer, head: head, outputs: outputs)
+                let explained = try explain(path, explainer: explainer, head: head, outputs: outputs, pictures: pictures.wantsMore)
+                explanations += explained.map(\.explanation)
+                explained.forEach { pictures.keep($0.picture) }
             } catch let error as ImageError where !single {
                 // One bad file in a folder: reported, the rest explained.
                 warn("\(error)")
@@ -124,11 +127,13 @@ struct Explain: ParsableCommand {
             if json { print(try jsonText(e)) } else { print(e.summary) }
         }
         if let out, !json { print("wrote \(explanations.count * 2) files to \(out)") }
-        try reportOption.write(json: json) { ExplanationPage.page(explanations, folder: $0) }
+        try reportOption.write(json: json) { ExplanationPage.page(explanations, folder: $0, pictures: pictures.kept) }
     }
 
-    /// One image: its concepts (the one asked, or each that fires) explained, then written.
-    func explain(_ path: String, explainer: Explainer, head: HeadModel, outputs: FileNames) throws -> [Explanation] {
+    /// One image: its concepts (the one asked, or each that fires) explained, then written;
+    /// each with its picture when `--out` or `pictures` asks for one.
+    func explain(_ path: String, explainer: Explainer, head: HeadModel, outputs: FileNames,
+                 pictures: Bool) throws -> [(explanation: Explanation, picture: RGBImage?)] {
         let image = try Explainer.Image(path: path, preprocessing: explainer.preprocessing)
         let annotations = try findAnnotations(path)
         var concepts: [String]
@@ -145,7 +150,7 @@ struct Explain: ParsableCommand {
             }
         }
         // Compute everything first, then write: nothing is left half-written.
-        let explained = try explainer.explain(image, concepts: concepts, annotations: annotations, pictures: out != nil)
+        let explained = try explainer.explain(image, concepts: concepts, annotations: annotations, pictures: out != nil || pictures)
         if let out {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
             let stem = FileName.safe(((path as NSString).lastPathComponent as NSString).deletingPathExtension)
@@ -155,7 +160,7 @@ struct Explain: ParsableCommand {
                 try AtomicFile.write(try jsonText(e) + "\n", to: base + ".json")
             }
         }
-        return explained.map(\.explanation)
+        return explained
     }
 
     /// Region labels for an image from `--data`, or from a manifest.csv up to three folders above it.

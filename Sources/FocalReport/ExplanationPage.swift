@@ -6,10 +6,19 @@ import Foundation
 /// with the evidence regions (FocalExplain's `ExplanationPicture`), the regions
 /// with their names, and whether the photo is of the concept or of its context.
 public enum ExplanationPage {
-    public static func page(_ explanations: [Explanation], folder: ReportFolder) -> ReportPage {
+    /// `pictures`: for the explanation at the same index, its picture already
+    /// rendered (`ExplanationPicture`), or nil to decode the photo and render it here.
+    public static func page(_ explanations: [Explanation], folder: ReportFolder, pictures: [RGBImage?] = []) -> ReportPage {
         let images = Array(Set(explanations.map(\.image))).sorted()
+        let rendered = explanations.indices.map { $0 < pictures.count ? pictures[$0] : nil }
+        var decoded: [String: RGBImage] = [:]
+        let sections = zip(explanations, rendered).map { e, picture in
+            if let picture { return section(e, picture: picture, folder: folder) }
+            if decoded[e.image] == nil { decoded[e.image] = try? ImageDecoder().decode(path: e.image) }
+            return section(e, image: decoded[e.image], folder: folder)
+        }
         return ReportPage(title: "Explanation: \(explanations.map(\.concept).joined(separator: ", "))",
-                          subtitle: images.joined(separator: ", "), sections: sections(explanations, folder: folder))
+                          subtitle: images.joined(separator: ", "), sections: sections)
     }
 
     /// Ids: "explanation-<image stem>-<concept>", both slugged. `decoded`: photos
@@ -24,9 +33,14 @@ public enum ExplanationPage {
 
     /// One explanation; `image` is the explained photo (nil when unreadable: the section says so).
     public static func section(_ e: Explanation, image: RGBImage?, folder: ReportFolder) -> Section {
+        section(e, picture: image.map { ExplanationPicture.render(e, image: $0) }, folder: folder)
+    }
+
+    /// One explanation with its rendered picture (nil when the photo could not be read).
+    public static func section(_ e: Explanation, picture rendered: RGBImage?, folder: ReportFolder) -> Section {
         let stem = ((e.image as NSString).lastPathComponent as NSString).deletingPathExtension
         let picture: HTML
-        if let image, let source = try? folder.picture(ExplanationPicture.render(e, image: image)) {
+        if let rendered, let source = try? folder.picture(rendered) {
             picture = .element("figure", ["class": "picture"],
                                .void("img", ["src": source, "alt": "heatmap of \(e.concept) over \(e.image)"]),
                                .element("figcaption", [:], "Red: hiding these pixels lowers the score most. Boxes: the evidence regions, ranked."))

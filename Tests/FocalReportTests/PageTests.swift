@@ -102,6 +102,27 @@ final class PageTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(picture.width, 320)
     }
 
+    /// A picture rendered while explaining is written as it is: the photo is
+    /// not decoded again (here it no longer exists, so decoding would fail).
+    func testAPictureRenderedWhileExplainingIsNotDecodedAgain() throws {
+        let report = try ReportFolder(path: folder + "/report")
+        let gone = folder + "/gone.jpg"
+        let e = try ReportFixtures.explanation(image: gone, concept: "veil", regionName: "tulle")
+        let unread = ExplanationPage.page([e], folder: report).sections[0].content.markup
+        XCTAssertTrue(unread.contains("the image could not be read"))
+        XCTAssertTrue(Self.imageSources(unread).isEmpty)
+
+        let rendered = RGBImage(width: 10, height: 7, color: (12, 200, 40))
+        let page = ExplanationPage.page([e, e], folder: report, pictures: [rendered, nil]).sections
+        let body = page[0].content.markup
+        XCTAssertFalse(body.contains("the image could not be read"))
+        let source = try XCTUnwrap(Self.imageSources(body).first)
+        let written = try ImageDecoder().decode(path: folder + "/report/" + source)
+        XCTAssertEqual(written, rendered)
+        // Without a picture the page still reads the photo itself.
+        XCTAssertTrue(page[1].content.markup.contains("the image could not be read"))
+    }
+
     func testNamesAndPathsFromDataAreText() throws {
         let hostile = "<script>document.body.setAttribute('data-pwned','1')</script> \"veil\" & <b>bouquet</b>"
         let images = try ReportFixtures.images(["d.jpg", "a \"quoted\" & <img src=x onerror=alert(1)>.jpg", "c&amp;.jpg", "e.jpg"], in: folder)
