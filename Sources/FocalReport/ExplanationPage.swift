@@ -6,28 +6,27 @@ import Foundation
 /// with the evidence regions (FocalExplain's `ExplanationPicture`), the regions
 /// with their names, and whether the photo is of the concept or of its context.
 public enum ExplanationPage {
-    /// `pictures`: for the explanation at the same index, its picture already
-    /// rendered (`ExplanationPicture`), or nil to decode the photo and render it here.
+    /// `pictures`: see `sections`.
     public static func page(_ explanations: [Explanation], folder: ReportFolder, pictures: [RGBImage?] = []) -> ReportPage {
         let images = Array(Set(explanations.map(\.image))).sorted()
-        let rendered = explanations.indices.map { $0 < pictures.count ? pictures[$0] : nil }
-        var decoded: [String: RGBImage] = [:]
-        let sections = zip(explanations, rendered).map { e, picture in
-            if let picture { return section(e, picture: picture, folder: folder) }
-            if decoded[e.image] == nil { decoded[e.image] = try? ImageDecoder().decode(path: e.image) }
-            return section(e, image: decoded[e.image], folder: folder)
-        }
         return ReportPage(title: "Explanation: \(explanations.map(\.concept).joined(separator: ", "))",
-                          subtitle: images.joined(separator: ", "), sections: sections)
+                          subtitle: images.joined(separator: ", "), sections: sections(explanations, folder: folder, pictures: pictures))
     }
 
-    /// Ids: "explanation-<image stem>-<concept>", both slugged. `decoded`: photos
-    /// the caller already holds at full size, by path, so they are not decoded again.
-    public static func sections(_ explanations: [Explanation], folder: ReportFolder, decoded: [String: RGBImage] = [:]) -> [Section] {
-        var decoded = decoded
-        return explanations.map { e in
-            if decoded[e.image] == nil { decoded[e.image] = try? ImageDecoder().decode(path: e.image) }
-            return section(e, image: decoded[e.image], folder: folder)
+    /// Ids: "explanation-<image stem>-<concept>", both slugged. Each picture is
+    /// taken from `pictures` (already rendered, at the explanation's index), else
+    /// drawn over the photo from `decoded` (held at full size by the caller, by
+    /// path), else over the photo decoded here. Only the last photo decoded here
+    /// is kept: an image's explanations come together, and a folder's photos
+    /// must not all stay in memory until the page is written.
+    public static func sections(_ explanations: [Explanation], folder: ReportFolder, decoded: [String: RGBImage] = [:],
+                                pictures: [RGBImage?] = []) -> [Section] {
+        var last: (path: String, image: RGBImage?)?
+        return explanations.enumerated().map { i, e in
+            if i < pictures.count, let picture = pictures[i] { return section(e, picture: picture, folder: folder) }
+            if let image = decoded[e.image] { return section(e, image: image, folder: folder) }
+            if last?.path != e.image { last = (e.image, try? ImageDecoder().decode(path: e.image)) }
+            return section(e, image: last?.image, folder: folder)
         }
     }
 
