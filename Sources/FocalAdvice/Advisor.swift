@@ -120,8 +120,7 @@ public struct Advisor {
             let width = model.concepts.count, poolLogits = model.decisionFunction(poolData.features)
             let search = CounterExampleSearch(concept: concept, drivers: drivers)
             progress?("learning the \(concept) apart from its context", 0, 1)
-            let presence = try PresenceHead.train(concept: concept, training: data, excluded: Set(notFocal.map(\.image)),
-                                                  drivers: drivers, minimumElements: search.minimumElements,
+            let presence = try PresenceHead.train(training: data, excluded: Set(notFocal.map(\.image)), search: search,
                                                   falsePositives: targetData.features)
             let found = search.find(pool: poolData.samples, scores: scores,
                                     conceptLogits: (0..<poolData.samples.count).map { poolLogits[$0 * width + k] },

@@ -49,6 +49,12 @@ public struct CounterExampleSearch {
         self.minimumElements = min(minimumElements, drivers.count)
     }
 
+    /// Whether a photo showing `elements` shows the context: at least
+    /// `minimumElements` of the drivers (and at least one).
+    public func showsContext(_ elements: Set<String>) -> Bool {
+        !drivers.isEmpty && elements.intersection(drivers).count >= max(1, minimumElements)
+    }
+
     /// - Parameters:
     ///   - pool: the candidate photos (already embedded in `features`, same order).
     ///   - scores: element scores per pool row (from `ElementScorer`), if any.
@@ -64,7 +70,7 @@ public struct CounterExampleSearch {
                 return .init(name: name, score: scores[name]?[row] ?? 0, source: "model")
             }
             let shown = elements.filter { $0.score >= 0.5 }
-            guard !drivers.isEmpty, shown.count >= max(1, minimumElements) else { continue }
+            guard showsContext(Set(shown.map(\.name))) else { continue }
             let verified = sample.label(concept) == false || !sample.regions.isEmpty
             found.append(CounterExample(image: sample.path, elements: shown.sorted { $0.score > $1.score },
                                         score: elements.map(\.score).reduce(0, +) / Double(elements.count),

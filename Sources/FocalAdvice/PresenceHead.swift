@@ -27,21 +27,19 @@ public struct PresenceHead {
     /// - Parameters:
     ///   - training: the embedded training samples.
     ///   - excluded: positives not to learn from (those judged not focal).
-    ///   - drivers: the elements that stand in for the concept; a training
-    ///     negative shows the context when it shows `minimumElements` of them.
+    ///   - search: the concept and its drivers; a training negative shows the
+    ///     context when `search.showsContext` says so of its labels.
     ///   - falsePositives: the embedded photos the model wrongly fires on.
     /// - Returns: nil when either side has fewer than `folds` photos.
-    public static func train(concept: String, training: LabelledFeatures, excluded: Set<String>, drivers: [String],
-                             minimumElements: Int = 2, falsePositives: FeatureMatrix, seed: UInt64 = 0) throws -> PresenceHead? {
-        let needed = max(1, min(minimumElements, drivers.count))
-        let samples = training.samples
+    public static func train(training: LabelledFeatures, excluded: Set<String>, search: CounterExampleSearch,
+                             falsePositives: FeatureMatrix, seed: UInt64 = 0) throws -> PresenceHead? {
+        let concept = search.concept, samples = training.samples
         let focal = samples.indices.filter { samples[$0].label(concept) == true && !excluded.contains(samples[$0].path) }
         let context = samples.indices.filter {
-            samples[$0].label(concept) == false
-                && Elements.known(in: samples[$0], except: concept).intersection(drivers).count >= needed
+            samples[$0].label(concept) == false && search.showsContext(Elements.known(in: samples[$0], except: concept))
         }
         let negatives = context.count + falsePositives.rows
-        guard !drivers.isEmpty, focal.count >= folds, negatives >= folds else { return nil }
+        guard !search.drivers.isEmpty, focal.count >= folds, negatives >= folds else { return nil }
         let positive = training.features.rows(focal), negative = training.features.rows(context)
         let features = FeatureMatrix(rows: focal.count + negatives, columns: training.features.columns,
                                      values: positive.values + negative.values + falsePositives.values)

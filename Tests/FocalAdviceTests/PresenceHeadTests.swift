@@ -34,8 +34,8 @@ final class PresenceHeadTests: XCTestCase {
     func testItLearnsTheConceptWhereBothSidesShowTheContext() throws {
         let (data, excluded) = training
         let falsePositives = FeatureMatrix((40..<43).map { i in row(i, [], [], concept: 0, context: 1).features })
-        let head = try XCTUnwrap(PresenceHead.train(concept: "bouquet", training: data, excluded: excluded,
-                                                    drivers: ["veil", "greenery", "flowers"], falsePositives: falsePositives))
+        let head = try XCTUnwrap(PresenceHead.train(training: data, excluded: excluded, search: CounterExampleSearch(concept: "bouquet", drivers: ["veil", "greenery", "flowers"]),
+                                                   falsePositives: falsePositives))
         // 12 focal positives; 6 negatives with two drivers and 3 false positives.
         XCTAssertEqual(head.positives, 12)
         XCTAssertEqual(head.negatives, 9)
@@ -51,18 +51,19 @@ final class PresenceHeadTests: XCTestCase {
     func testExcludedPositivesAreLeftOutAndTooFewGiveNoHead() throws {
         let (data, excluded) = training
         let none = FeatureMatrix(rows: 0, columns: 3, values: [])
-        let all = try XCTUnwrap(PresenceHead.train(concept: "bouquet", training: data, excluded: [], drivers: ["veil", "greenery"],
+        let all = try XCTUnwrap(PresenceHead.train(training: data, excluded: [], search: CounterExampleSearch(concept: "bouquet", drivers: ["veil", "greenery"]),
                                                    falsePositives: none))
         XCTAssertEqual(all.positives, 16)
         XCTAssertEqual(all.negatives, 6)
         // With one driver needed, the negatives that show only the veil count too.
-        let one = try XCTUnwrap(PresenceHead.train(concept: "bouquet", training: data, excluded: excluded, drivers: ["veil"],
+        let one = try XCTUnwrap(PresenceHead.train(training: data, excluded: excluded, search: CounterExampleSearch(concept: "bouquet", drivers: ["veil"]),
                                                    falsePositives: none))
         XCTAssertEqual(one.negatives, 12)
         // Four focal positives are fewer than one per fold.
         let focalFew = excluded.union((0..<8).map { "/d/\($0).jpg" })
-        XCTAssertNil(try PresenceHead.train(concept: "bouquet", training: data, excluded: focalFew, drivers: ["veil", "greenery"],
-                                            falsePositives: none))
-        XCTAssertNil(try PresenceHead.train(concept: "bouquet", training: data, excluded: excluded, drivers: [], falsePositives: none))
+        XCTAssertNil(try PresenceHead.train(training: data, excluded: focalFew, search: CounterExampleSearch(concept: "bouquet", drivers: ["veil", "greenery"]),
+                                                   falsePositives: none))
+        XCTAssertNil(try PresenceHead.train(training: data, excluded: excluded, search: CounterExampleSearch(concept: "bouquet", drivers: []),
+                                                   falsePositives: none))
     }
 }
