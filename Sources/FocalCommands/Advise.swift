@@ -20,8 +20,7 @@ struct Advise: ParsableCommand {
             (the old one is never touched); --verify TEST trains both revisions identically and compares them.
             """)
 
-    @Option(help: "The model file (from focal train).")
-    var model: String
+    @OptionGroup var model: ModelOption
 
     @Option(help: "The training dataset the model was trained on (a manifest or dataset folder).")
     var data: String
@@ -68,7 +67,7 @@ struct Advise: ParsableCommand {
     func run() throws {
         let taxonomy = try taxonomyOption.load(data: data)
         let featurizer = try backboneOptions.featurizer()
-        let head = try HeadModel.load(model, backbone: featurizer.backbone)
+        let head = try model.load(backbone: featurizer.backbone)
         let training = try openDataset(data)
         if let write { try refuseOverwriting(training, with: write) }
 
@@ -82,7 +81,7 @@ struct Advise: ParsableCommand {
         advisor.focalThreshold = focalThreshold
         let progress = StagedProgress()
         advisor.progress = { progress.update($0, done: $1, total: $2) }
-        var advice = try advisor.advise(training: training, falsePositives: targets, pool: poolSamples, modelPath: model)
+        var advice = try advisor.advise(training: training, falsePositives: targets, pool: poolSamples, modelPath: model.path)
         progress.finish()
         advice.conceptDescription = conceptDescription(concept, in: taxonomy)
 
@@ -168,7 +167,7 @@ struct Advise: ParsableCommand {
         if canonicalPath(training.source) == new || Dataset.manifestNames.map({ canonicalPath(data + "/" + $0) }).contains(new) {
             throw ValidationError("\(path): that is the training manifest itself; write the revision to a new file")
         }
-        let inputs = [verify, pool, evaluation, model].compactMap { $0 }
+        let inputs = [verify, pool, evaluation, model.path].compactMap { $0 }
         for input in inputs where canonicalPath(input) == new || Dataset.manifestNames.map({ canonicalPath(input + "/" + $0) }).contains(new) {
             throw ValidationError("\(path): that is an input of this command (\(input)); write the revision to a new file")
         }

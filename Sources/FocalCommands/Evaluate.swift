@@ -11,8 +11,7 @@ struct Evaluate: ParsableCommand {
         abstract: "Precision, recall, F1, AP, ROC AUC (with bootstrap 95% intervals), calibration and the worst mistakes.",
         discussion: "TEST is a dataset; its test split is used, or every row when it has no test split.")
 
-    @Option(help: "The model file (from focal train).")
-    var model: String
+    @OptionGroup var model: ModelOption
 
     @Argument(help: "The test dataset.")
     var test: String
@@ -32,10 +31,10 @@ struct Evaluate: ParsableCommand {
     func run() throws {
         let taxonomy = try taxonomyOption.load(data: test)
         let featurizer = try backboneOptions.featurizer()
-        let head = try HeadModel.load(model, backbone: featurizer.backbone)
+        let head = try model.load(backbone: featurizer.backbone)
         let dataset = try openDataset(test)
         let data = try testFeatures(dataset, concepts: head.concepts, featurizer: featurizer)
-        var report = Evaluator(replicates: bootstrap).evaluate(head, on: data, modelPath: model, datasetPath: test)
+        var report = Evaluator(replicates: bootstrap).evaluate(head, on: data, modelPath: model.path, datasetPath: test)
         for i in report.concepts.indices { report.concepts[i].description = conceptDescription(report.concepts[i].concept, in: taxonomy) }
         if json {
             print(try jsonText(report))

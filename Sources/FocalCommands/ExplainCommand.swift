@@ -26,8 +26,7 @@ struct Explain: ParsableCommand {
             unreadable one is reported and skipped.
             """)
 
-    @Option(help: "The model file (from focal train).")
-    var model: String
+    @OptionGroup var model: ModelOption
 
     @Argument(help: "The images (or folders of images) to explain.")
     var images: [String]
@@ -40,23 +39,7 @@ struct Explain: ParsableCommand {
     @Option(help: "The concept to explain (default: each concept that fires).")
     var concept: String?
 
-    @Option(help: "Occluding window side, in pixels of the 224×224 input.")
-    var window = 32
-
-    @Option(help: "Step between windows.")
-    var stride = 16
-
-    @Option(help: "What hidden pixels become.")
-    var baseline = Baseline.gray
-
-    @Option(help: "Hide about this many superpixels (SLIC) instead of square windows (implies --method segments).")
-    var segments: Int?
-
-    @Flag(help: "Compute every window exactly (incremental inference).")
-    var exact = false
-
-    @Flag(help: "Compute every window by full forward passes (the slow reference).")
-    var naive = false
+    @OptionGroup(title: "occlusion (--method occlusion or segments)") var occlusion: OcclusionOptions
 
     @Option(help: "A manifest whose region labels name the evidence (default: manifest.csv in a folder above the image).")
     var data: String?
@@ -71,28 +54,12 @@ struct Explain: ParsableCommand {
 
     @OptionGroup var backboneOptions: BackboneOptions
 
-    /// --segments without --method picks the segments method.
-    var chosenMethod: Explainer.Method { segments != nil && method == .map ? .segments : method }
-
-    func validate() throws {
-        guard window >= 1 && window <= Preprocessing.cropSize else {
-            throw ValidationError("--window \(window) does not fit the \(Preprocessing.cropSize)x\(Preprocessing.cropSize) input")
-        }
-        guard stride >= 1 else { throw ValidationError("--stride must be at least 1") }
-        guard !(exact && naive) else { throw ValidationError("--exact and --naive exclude each other") }
-        if let segments, segments < 2 || segments > 2000 { throw ValidationError("--segments must be 2...2000") }
-    }
-
     func run() throws {
         let backbone = try backboneOptions.loadBackbone()
-        let head = try HeadModel.load(model, backbone: backbone)
+        let head = try model.load(backbone: backbone)
         var options = try mapOptions.explainerOptions()
-        options.method = chosenMethod
-        options.window = window
-        options.stride = stride
-        options.baseline = baseline
-        options.mode = naive ? .naive : exact ? .exact : .approximate
-        if let segments { options.segments = segments }
+        options.method = occlusion.method(method)
+        occlusion.apply(to: &options)
         let explainer = Explainer(backbone: backbone, model: head, preprocessing: backboneOptions.preprocessing, options: options)
         if let concept, !head.concepts.contains(concept) {
             throw ValidationError(TrainingError.unknownConcept(concept, known: head.concepts).description)

@@ -10,8 +10,7 @@ struct Predict: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Concepts above their threshold in each image, with scores.")
 
-    @Option(help: "The model file (from focal train).")
-    var model: String
+    @OptionGroup var model: ModelOption
 
     @Argument(help: "Images or folders.")
     var images: [String]
@@ -23,7 +22,7 @@ struct Predict: ParsableCommand {
 
     func run() throws {
         let featurizer = try backboneOptions.featurizer()
-        let head = try HeadModel.load(model, backbone: featurizer.backbone)
+        let head = try model.load(backbone: featurizer.backbone)
         let (files, missing) = ImageFiles.collect(images)
         missing.forEach { warn($0.description) }
         let progress = Progress("embedding", total: files.count, enabled: !json && files.count > 64 && isatty(STDERR_FILENO) == 1)

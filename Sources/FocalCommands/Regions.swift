@@ -20,8 +20,7 @@ struct Regions: ParsableCommand {
             pixels). An unreadable image is reported and skipped.
             """)
 
-    @Option(help: "The model file (from focal train).")
-    var model: String
+    @OptionGroup var model: ModelOption
 
     @Argument(help: "Images or folders.")
     var images: [String]
@@ -46,7 +45,7 @@ struct Regions: ParsableCommand {
 
     func run() throws {
         let backbone = try backboneOptions.loadBackbone()
-        let head = try HeadModel.load(model, backbone: backbone)
+        let head = try model.load(backbone: backbone)
         for name in concept where !head.concepts.contains(name) {
             throw ValidationError(TrainingError.unknownConcept(name, known: head.concepts).description)
         }
