@@ -50,68 +50,43 @@ extension Featurizer {
         }
         let keys = crops.map { crop in hashOf[crop.path].map { crop.storeKey(hash: $0) } }
         let lookup = try lookUp(keys)
-        var vectors = lookup.vectors
-        var done = lookup.found
-        progress?(done, crops.count)
+        progress?(lookup.found, crops.count)
 
         // The crops still to compute, grouped by file so each file is decoded once.
         let missing = Dictionary(grouping: lookup.missing) { crops[$0].path }
         let files = missing.keys.sorted()
-        var computed = 0
-        let preprocessing = self.preprocessing
-        let pixels = Architecture.inputSize * Architecture.inputSize * 3
-        // A few files at a time: their crops are decoded on all cores, then embedded together.
-        for start in stride(from: 0, to: files.count, by: max(1, batchSize / 4)) {
-            let group = Array(files[start..<min(files.count, start + max(1, batchSize / 4))])
-            var groupErrors = [ImageError?](repeating: nil, count: group.count)
-            var perFile = [[[Float]]](repeating: [], count: group.count)
-            let lock = NSLock()
-            DispatchQueue.concurrentPerform(iterations: group.count) { g in
-                let path = group[g]
-                do {
-                    let bytes = try readFileBytes(path)
-                    let size = try preprocessing.decoder.size(of: bytes)
-                    let smallest = missing[path]!.map { min(crops[$0].width, crops[$0].height) }.min()!
-                    let image = try Self.cropDecoder(preprocessing, size: size, smallestCrop: smallest).decode(bytes)
-                    let sx = Double(image.width) / Double(size.width), sy = Double(image.height) / Double(size.height)
-                    let made = missing[path]!.map { i -> [Float] in
-                        let c = crops[i]
-                        let x0 = min(image.width - 1, max(0, Int((Double(c.x) * sx).rounded(.down))))
-                        let y0 = min(image.height - 1, max(0, Int((Double(c.y) * sy).rounded(.down))))
-                        let x1 = max(x0 + 1, min(image.width, Int((Double(c.x + c.width) * sx).rounded(.up))))
-                        let y1 = max(y0 + 1, min(image.height, Int((Double(c.y + c.height) * sy).rounded(.up))))
-                        let piece = image.cropped(x: x0, y: y0, width: x1 - x0, height: y1 - y0)
-                        return Preprocessing.normalize(preprocessing.networkImage(piece))
-                    }
-                    lock.lock(); perFile[g] = made; lock.unlock()
-                } catch let error as ImageError {
-                    lock.lock(); groupErrors[g] = error.path == nil ? error.at(path) : error; lock.unlock()
-                } catch {
-                    lock.lock(); groupErrors[g] = ImageError(.unreadable, "\(error)", path: path); lock.unlock()
-                }
-            }
-            let batch = perFile.flatMap { $0 }
-            precondition(batch.allSatisfy { $0.count == pixels })
-            let embedded = batch.isEmpty ? [] : backbone.network.embed(batch)
-            var next = 0, stored: [(hash: String, vector: [Float])] = []
-            for (g, path) in group.enumerated() {
-                if let error = groupErrors[g] { failed[path] = error; done += missing[path]!.count; continue }
-                for i in missing[path]! {
-                    let key = keys[i]!
-                    vectors[key] = embedded[next]
-                    stored.append((key, embedded[next]))
-                    next += 1
-                    done += 1
-                }
-            }
-            computed += stored.count
-            try store?.store(stored, backbone: storeKey)
-            progress?(done, crops.count)
-        }
+        let jobs = files.map { path in Self.cropJob(path, crops: missing[path]!.map { crops[$0] }, preprocessing: preprocessing) }
+        let computation = try compute(jobs, keys: files.map { missing[$0]!.map { keys[$0]! } },
+                                      total: crops.count, done: lookup.found, progress: progress)
+        let vectors = lookup.vectors.merging(computation.vectors) { _, new in new }
+        failed.merge(computation.failures) { _, new in new }
         let embeddings = crops.indices.map { i -> Swift.Result<[Float], ImageError> in
             if let key = keys[i], let v = vectors[key] { return .success(v) }
             return .failure(failed[crops[i].path] ?? ImageError(.corrupt, "could not be embedded", path: crops[i].path))
         }
-        return Result(embeddings: embeddings, hashes: hashOf, computed: computed)
+        return Result(embeddings: embeddings, hashes: hashOf, computed: computation.computed)
+    }
+
+    /// One file's crops as one job: the file is read and decoded once (only
+    /// as small as its smallest crop allows), then each crop is cut (boxes
+    /// scaled when a large JPEG was decoded smaller), resized and centre-cropped
+    /// as any image is.
+    static func cropJob(_ path: String, crops: [ImageCrop], preprocessing: Preprocessing) -> EmbeddingJob {
+        EmbeddingJob(path: path, inputs: crops.count) { input in
+            let pixels = Architecture.inputSize * Architecture.inputSize * 3
+            let bytes = try readFileBytes(path)
+            let size = try preprocessing.decoder.size(of: bytes)
+            let smallest = crops.map { min($0.width, $0.height) }.min()!
+            let image = try cropDecoder(preprocessing, size: size, smallestCrop: smallest).decode(bytes)
+            let sx = Double(image.width) / Double(size.width), sy = Double(image.height) / Double(size.height)
+            for (n, c) in crops.enumerated() {
+                let x0 = min(image.width - 1, max(0, Int((Double(c.x) * sx).rounded(.down))))
+                let y0 = min(image.height - 1, max(0, Int((Double(c.y) * sy).rounded(.down))))
+                let x1 = max(x0 + 1, min(image.width, Int((Double(c.x + c.width) * sx).rounded(.up))))
+                let y1 = max(y0 + 1, min(image.height, Int((Double(c.y + c.height) * sy).rounded(.up))))
+                let piece = image.cropped(x: x0, y: y0, width: x1 - x0, height: y1 - y0)
+                Preprocessing.normalize(preprocessing.networkImage(piece), into: input + n * pixels)
+            }
+        }
     }
 }

@@ -56,32 +56,14 @@ public final class Featurizer {
 
         // 2. What the store already has.
         let lookup = try lookUp(paths.map { hashes[$0] })
-        var vectors = lookup.vectors
-        var done = lookup.found
-        progress?(done, paths.count)
+        progress?(lookup.found, paths.count)
 
         // 3. Embed the rest, a batch at a time, storing each batch as it completes.
         let missing = lookup.missing.map { paths[$0] }
-        var failures: [String: ImageError] = [:]
-        let embedder = Embedder(backbone: backbone, preprocessing: preprocessing, batchSize: batchSize)
-        var batch: [(hash: String, vector: [Float])] = []
-        try embedder.embed(paths: missing) { item in
-            switch item.result {
-            case .success(let vector):
-                let h = hashes[item.path]!
-                vectors[h] = vector
-                batch.append((h, vector))
-            case .failure(let error):
-                failures[item.path] = error
-            }
-            done += 1
-            if batch.count >= batchSize || item.index == missing.count - 1 {
-                try store?.store(batch, backbone: storeKey)
-                batch.removeAll(keepingCapacity: true)
-                progress?(done, paths.count)
-            }
-        }
-        let computed = missing.count - failures.count
+        let computation = try compute(missing.map { EmbeddingJob.image($0, preprocessing: preprocessing) },
+                                      keys: missing.map { [hashes[$0]!] }, total: paths.count, done: lookup.found, progress: progress)
+        let vectors = lookup.vectors.merging(computation.vectors) { _, new in new }
+        let failures = computation.failures
         let embeddings = paths.indices.map { i -> Swift.Result<[Float], ImageError> in
             switch hashOutcomes[i] {
             case .failure(let error): return .failure(error)
@@ -92,7 +74,45 @@ public final class Featurizer {
                 return .failure(failures[paths[i]] ?? ImageError(.corrupt, reason, path: paths[i]))
             }
         }
-        return Result(embeddings: embeddings, hashes: hashes, computed: computed)
+        return Result(embeddings: embeddings, hashes: hashes, computed: computation.computed)
+    }
+
+    /// What `compute` made: the vectors by store key, and why files failed, by path.
+    struct Computation {
+        var vectors: [String: [Float]] = [:]
+        var failures: [String: ImageError] = [:]
+        var computed = 0
+    }
+
+    /// Runs `jobs` through the network (one `keys` entry per job: the store
+    /// key of each of its inputs), storing the vectors batch by batch as they
+    /// complete, so an interrupted run keeps what it computed: the last step
+    /// of embedding whole images and crops alike. `done` of `total` items were
+    /// found in the store; `progress` counts on from there.
+    func compute(_ jobs: [EmbeddingJob], keys: [[String]], total: Int, done: Int,
+                 progress: ((Int, Int) -> Void)?) throws -> Computation {
+        var computation = Computation(), done = done
+        var batch: [(hash: String, vector: [Float])] = []
+        let embedder = Embedder(backbone: backbone, preprocessing: preprocessing, batchSize: batchSize)
+        try embedder.embed(jobs: jobs) { outcome in
+            switch outcome.result {
+            case .success(let made):
+                for (key, vector) in zip(keys[outcome.index], made) {
+                    computation.vectors[key] = vector
+                    batch.append((key, vector))
+                }
+                computation.computed += made.count
+            case .failure(let error):
+                computation.failures[outcome.path] = error
+            }
+            done += keys[outcome.index].count
+            if batch.count >= batchSize || outcome.index == jobs.count - 1 {
+                try store?.store(batch, backbone: storeKey)
+                batch.removeAll(keepingCapacity: true)
+                progress?(done, total)
+            }
+        }
+        return computation
     }
 
     /// What the store holds for a list of items, and which are left to compute:
