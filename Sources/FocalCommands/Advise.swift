@@ -139,10 +139,7 @@ struct Advise: ParsableCommand {
         func wrong(_ c: Int) -> [Int] { Evaluator.falsePositives(head, data, concept: c) }
         let c: Int
         if let concept {
-            guard let index = head.concepts.firstIndex(of: concept) else {
-                throw ValidationError(TrainingError.unknownConcept(concept, known: head.concepts).description)
-            }
-            c = index
+            c = try head.conceptIndex(option: concept)
         } else {
             c = (0..<k).max { wrong($0).count < wrong($1).count }!
         }

@@ -61,9 +61,7 @@ struct Explain: ParsableCommand {
         options.method = occlusion.method(method)
         occlusion.apply(to: &options)
         let explainer = Explainer(backbone: backbone, model: head, preprocessing: backboneOptions.preprocessing, options: options)
-        if let concept, !head.concepts.contains(concept) {
-            throw ValidationError(TrainingError.unknownConcept(concept, known: head.concepts).description)
-        }
+        if let concept { _ = try head.conceptIndex(option: concept) }
 
         let (paths, missing) = ImageFiles.collect(images)
         // One image asked for: its fault is the one line the run prints.

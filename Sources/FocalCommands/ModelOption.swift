@@ -13,3 +13,11 @@ struct ModelOption: ParsableArguments {
         try HeadModel.load(path, backbone: backbone)
     }
 }
+
+extension HeadModel {
+    /// The index of a concept the user named on the command line: one the
+    /// model lacks is a usage error (exit 64), listing the ones it has.
+    func conceptIndex(option name: String) throws -> Int {
+        do { return try conceptIndex(named: name) } catch { throw ValidationError(error.description) }
+    }
+}

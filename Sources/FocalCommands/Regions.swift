@@ -46,9 +46,7 @@ struct Regions: ParsableCommand {
     func run() throws {
         let backbone = try backboneOptions.loadBackbone()
         let head = try model.load(backbone: backbone)
-        for name in concept where !head.concepts.contains(name) {
-            throw ValidationError(TrainingError.unknownConcept(name, known: head.concepts).description)
-        }
+        for name in concept { _ = try head.conceptIndex(option: name) }
         let explainer = Explainer(backbone: backbone, model: head, preprocessing: backboneOptions.preprocessing,
                                   options: try mapOptions.explainerOptions())
 
