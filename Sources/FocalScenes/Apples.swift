@@ -94,7 +94,7 @@ public struct Apples: Scenario {
             // A soft contact shadow, then the fruit.
             let shadow = Ellipse(cx: x + 0.15 * r, cy: y + 0.85 * r, rx: 0.9 * r, ry: 0.25 * r)
             canvas.fill(shadow.bounds, opacity: 0.35) { px, py in
-                Sample(clamp01(-shadow.distance(px, py) / (0.3 * r) + 0.3), .black)
+                Paint(clamp01(-shadow.distance(px, py) / (0.3 * r) + 0.3), .black)
             }
             kind.draw(on: canvas, cx: x, cy: y, r: r, red: plan.red, random: &random, cutouts: cutouts)
         }

@@ -95,7 +95,7 @@ public enum Background: String, CaseIterable, Sendable {
                 let disc = Ellipse(cx: e.cx, cy: e.cy, rx: e.rx, ry: e.rx)
                 let soft = disc.rx * 0.25
                 canvas.fill(disc.bounds, opacity: random.float(0.25, 0.6)) { x, y in
-                    Sample(clamp01(0.5 - disc.distance(x, y) / soft), lights)
+                    Paint(clamp01(0.5 - disc.distance(x, y) / soft), lights)
                 }
             }
         case .studio:

@@ -65,7 +65,7 @@ public enum Bouquet {
             let cov = coverage(d)
             if cov <= 0 { return .none }
             let c = t < 0.75 ? sleeve : skin
-            return Sample(cov, c.scaled(0.8 + 0.2 * clamp01(-d / (0.3 * r))))
+            return Paint(cov, c.scaled(0.8 + 0.2 * clamp01(-d / (0.3 * r))))
         }
     }
 
@@ -78,7 +78,7 @@ public enum Bouquet {
             if cov <= 0 { return .none }
             let (u, v) = fist.unit(x, y)
             let crease = abs(u * 2 - (u * 2).rounded()) < 0.06 && v > -0.6 ? Float(0.72) : 1
-            return Sample(cov, skin.scaled((0.95 - 0.12 * v * v) * crease))
+            return Paint(cov, skin.scaled((0.95 - 0.12 * v * v) * crease))
         }
     }
 
@@ -100,7 +100,7 @@ public enum Bouquet {
             let tail = Capsule(grip.0 + dx, grip.1, grip.0 + dx * 2.5, grip.1 + len, r0: 0.06 * r)
             canvas.fill(tail.bounds) { x, y in
                 let cov = coverage(tail.distance(x, y).0)
-                return cov > 0 ? Sample(cov, ribbon.scaled(0.85)) : .none
+                return cov > 0 ? Paint(cov, ribbon.scaled(0.85)) : .none
             }
         }
         let wrap = Capsule(grip.0, grip.1 - 0.32 * r, grip.0, grip.1 + 0.3 * r, r0: 0.21 * r, r1: 0.17 * r)
@@ -109,7 +109,7 @@ public enum Bouquet {
             let cov = coverage(d)
             if cov <= 0 { return .none }
             let across = (x - grip.0) / (0.21 * r)
-            return Sample(cov, ribbon.scaled(0.8 + 0.3 * (1 - across * across) - 0.15 * smoothstep(-1.5, 0, d)))
+            return Paint(cov, ribbon.scaled(0.8 + 0.3 * (1 - across * across) - 0.15 * smoothstep(-1.5, 0, d)))
         }
         // Leaves peeking out at the rim.
         if random.chance(0.7) {
@@ -127,7 +127,7 @@ public enum Bouquet {
         let depth = stemGreen.scaled(0.45)
         canvas.fill(dome.bounds) { x, y in
             let cov = coverage(dome.distance(x, y))
-            return cov > 0 ? Sample(cov, depth) : .none
+            return cov > 0 ? Paint(cov, depth) : .none
         }
         // Filler (baby's breath): tiny white dots.
         if random.chance(0.6) {
@@ -137,7 +137,7 @@ public enum Bouquet {
                 let dot = Ellipse(cx: cx + Float(c) * rad, cy: cy + Float(s) * rad * 0.9, rx: max(0.8, 0.05 * r), ry: max(0.8, 0.05 * r))
                 canvas.fill(dot.bounds) { x, y in
                     let cov = coverage(dot.distance(x, y))
-                    return cov > 0 ? Sample(cov, RGB(0.97, 0.97, 0.95)) : .none
+                    return cov > 0 ? Paint(cov, RGB(0.97, 0.97, 0.95)) : .none
                 }
             }
         }

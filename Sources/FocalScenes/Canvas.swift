@@ -1,8 +1,9 @@
 import FocalImages
 import FocalNumerics
 
-/// One pixel of a shape as a shading function reports it.
-public struct Sample {
+/// What a shading function reports for one pixel of a shape: how much of it
+/// the shape covers, in what colour, how opaque.
+public struct Paint {
     /// Geometric coverage of the pixel, 0...1 (from `coverage(distance)`).
     public var coverage: Float
     public var color: RGB
@@ -12,7 +13,7 @@ public struct Sample {
     @inline(__always) public init(_ coverage: Float, _ color: RGB, alpha: Float = 1) {
         self.coverage = coverage; self.color = color; self.alpha = alpha
     }
-    public static let none = Sample(0, .black, alpha: 0)
+    public static let none = Paint(0, .black, alpha: 0)
 }
 
 /// One element instance being drawn: its coverage, from which its mask and box come.
@@ -150,7 +151,7 @@ public final class Canvas {
     /// Paints every pixel whose centre may be inside `box` with what `shade`
     /// returns for the pixel centre's scene coordinates, at `opacity`.
     @inline(__always)
-    public func fill(_ box: Box, opacity: Float = 1, _ shade: (Float, Float) -> Sample) {
+    public func fill(_ box: Box, opacity: Float = 1, _ shade: (Float, Float) -> Paint) {
         guard let (px0, py0, px1, py1) = pixelRange(box) else { return }
         let layer = current
         let cov = masking ? layer?.coverage : nil
@@ -165,16 +166,16 @@ public final class Canvas {
                 let fx = Float(px) + 0.5 - cx
                 let sx = cx + fx * ct - fy * st
                 let sy = cy + fx * st + fy * ct
-                let sample = shade(sx, sy)
-                if sample.coverage <= 0 { continue }
-                let a = sample.coverage * sample.alpha * opacity
+                let paint = shade(sx, sy)
+                if paint.coverage <= 0 { continue }
+                let a = paint.coverage * paint.alpha * opacity
                 let p = py * width + px
                 let i = 3 * p
-                rgb[i] = rgb[i] + (sample.color.r - rgb[i]) * a
-                rgb[i + 1] = rgb[i + 1] + (sample.color.g - rgb[i + 1]) * a
-                rgb[i + 2] = rgb[i + 2] + (sample.color.b - rgb[i + 2]) * a
+                rgb[i] = rgb[i] + (paint.color.r - rgb[i]) * a
+                rgb[i + 1] = rgb[i + 1] + (paint.color.g - rgb[i + 1]) * a
+                rgb[i + 2] = rgb[i + 2] + (paint.color.b - rgb[i + 2]) * a
                 if let cov {
-                    let c = UInt8(sample.coverage * 255 + 0.5)
+                    let c = UInt8(paint.coverage * 255 + 0.5)
                     if c > cov[p] { cov[p] = c }
                 }
                 if occludes && a >= 0.5 { top[p] = stamp }
@@ -185,7 +186,7 @@ public final class Canvas {
     /// Fills the whole image (backgrounds); `shade` gets scene coordinates.
     public func fillAll(_ shade: (Float, Float) -> RGB) {
         let big = Float(max(width, height))
-        fill(Box(x0: -big, y0: -big, x1: 2 * big, y1: 2 * big)) { x, y in Sample(1, shade(x, y)) }
+        fill(Box(x0: -big, y0: -big, x1: 2 * big, y1: 2 * big)) { x, y in Paint(1, shade(x, y)) }
     }
 
     /// Composites a cut-out (straight alpha) into `box` (scene coordinates),
@@ -215,7 +216,7 @@ public final class Canvas {
                 }
                 if acc.3 <= 0.002 { return .none }
                 let color = RGB(acc.0 / acc.3 / 255 * tint.r, acc.1 / acc.3 / 255 * tint.g, acc.2 / acc.3 / 255 * tint.b)
-                return Sample(min(1, acc.3), color)
+                return Paint(min(1, acc.3), color)
             }
         }
     }

@@ -32,7 +32,7 @@ public enum Flower {
                 let radial = 0.72 + 0.28 * clamp01((u + 1) / 2)
                 let rim = 1 - 0.28 * smoothstep(-1.6, 0, d)
                 let streak = 0.94 + 0.1 * vein.value(u * 3 + Float(turns) * 40, v * 9)
-                return Sample(cov, tone.scaled(radial * rim * streak))
+                return Paint(cov, tone.scaled(radial * rim * streak))
             }
         }
         switch style {
@@ -72,7 +72,7 @@ public enum Flower {
         canvas.fill(e.bounds) { x, y in
             let cov = coverage(e.distance(x, y))
             if cov <= 0 { return .none }
-            return Sample(cov, color.scaled(0.7 + 0.5 * noise.cell(x / 1.5, y / 1.5)))
+            return Paint(cov, color.scaled(0.7 + 0.5 * noise.cell(x / 1.5, y / 1.5)))
         }
     }
 
@@ -83,7 +83,7 @@ public enum Flower {
             let (d, _) = c.distance(x, y)
             let cov = coverage(d)
             if cov <= 0 { return .none }
-            return Sample(cov, color.scaled(0.8 + 0.2 * clamp01(-d / max(width / 2, 0.5))))
+            return Paint(cov, color.scaled(0.8 + 0.2 * clamp01(-d / max(width / 2, 0.5))))
         }
     }
 

@@ -58,12 +58,12 @@ public enum Fruit: String, CaseIterable, Sendable {
             let s = noise.value(u * 14 / max(0.25, 1.2 - v), v * 1.5)
             var c = base.mixed(streak, red ? 0.35 * s * s : 0.25 * s)
             if noise.cell(x / 2.2, y / 2.2) > 0.96 { c = c.mixed(RGB(0.95, 0.95, 0.8), 0.5) }
-            return Sample(cov, shade(u, v, d, c))
+            return Paint(cov, shade(u, v, d, c))
         }
         let stem = Capsule(cx, cy - 0.85 * r, cx + random.float(0.05, 0.2) * r, cy - 1.25 * r, r0: 0.06 * r, r1: 0.04 * r)
         canvas.fill(stem.bounds) { x, y in
             let cov = coverage(stem.distance(x, y).0)
-            return cov > 0 ? Sample(cov, RGB(0.35, 0.22, 0.1)) : .none
+            return cov > 0 ? Paint(cov, RGB(0.35, 0.22, 0.1)) : .none
         }
         if random.chance(0.4) {
             Greenery.leaf(on: canvas, cx: cx + 0.35 * r, cy: cy - 1.12 * r, length: 0.6 * r, width: 0.26 * r,
@@ -78,7 +78,7 @@ public enum Fruit: String, CaseIterable, Sendable {
             let cov = coverage(d)
             if cov <= 0 { return .none }
             let pit = pits ? 0.9 + 0.12 * noise.value(x / 1.2, y / 1.2) : 1
-            return Sample(cov, shade((x - cx) / r, (y - cy) / r, d, base.scaled(pit)))
+            return Paint(cov, shade((x - cx) / r, (y - cy) / r, d, base.scaled(pit)))
         }
     }
 
@@ -92,7 +92,7 @@ public enum Fruit: String, CaseIterable, Sendable {
             let u = (x - cx) / r, v = (y - cy) / r
             // Shallow lobes.
             let lobe: Float = 0.92 + 0.08 * abs(u * 3 - (u * 3).rounded())
-            return Sample(cov, shade(u, v, d, base.scaled(lobe)))
+            return Paint(cov, shade(u, v, d, base.scaled(lobe)))
         }
         let green = RGB(0.2, 0.5, 0.15)
         for i in 0..<5 {
@@ -113,7 +113,7 @@ public enum Fruit: String, CaseIterable, Sendable {
             let cov = coverage(d)
             if cov <= 0 { return .none }
             let pit: Float = 0.92 + 0.1 * noise.value(x / 1.3, y / 1.3)
-            return Sample(cov, shade((x - cx) / (1.1 * r), (y - cy) / (0.8 * r), d, base.scaled(pit)))
+            return Paint(cov, shade((x - cx) / (1.1 * r), (y - cy) / (0.8 * r), d, base.scaled(pit)))
         }
     }
 
@@ -129,7 +129,7 @@ public enum Fruit: String, CaseIterable, Sendable {
             let u = (x - cx) / (1.4 * r)
             let tip = smoothstep(0.8, 0.95, abs(u))
             let fleck: Float = noise.cell(x / 1.8, y / 1.8) > 0.93 ? 0.6 : 1
-            return Sample(cov, ripe.scaled(fleck * (1 - 0.25 * smoothstep(-2, 0, d))).mixed(RGB(0.3, 0.22, 0.1), tip))
+            return Paint(cov, ripe.scaled(fleck * (1 - 0.25 * smoothstep(-2, 0, d))).mixed(RGB(0.3, 0.22, 0.1), tip))
         }
     }
 
@@ -146,12 +146,12 @@ public enum Fruit: String, CaseIterable, Sendable {
             let cov = coverage(d)
             if cov <= 0 { return .none }
             let speck: Float = noise.cell(x / 1.7, y / 1.7) > 0.9 ? 0.85 : 1
-            return Sample(cov, shade((x - cx) / r, (y - cy - 0.2 * r) / r, d, base.scaled(speck)))
+            return Paint(cov, shade((x - cx) / r, (y - cy - 0.2 * r) / r, d, base.scaled(speck)))
         }
         let stem = Capsule(cx, cy - 1.1 * r, cx + 0.1 * r, cy - 1.45 * r, r0: 0.05 * r)
         canvas.fill(stem.bounds) { x, y in
             let cov = coverage(stem.distance(x, y).0)
-            return cov > 0 ? Sample(cov, RGB(0.35, 0.25, 0.12)) : .none
+            return cov > 0 ? Paint(cov, RGB(0.35, 0.25, 0.12)) : .none
         }
     }
 
@@ -171,7 +171,7 @@ public enum Fruit: String, CaseIterable, Sendable {
             canvas.fill(berry.bounds) { x, y in
                 let d = berry.distance(x, y)
                 let cov = coverage(d)
-                return cov > 0 ? Sample(cov, shade((x - x0) / g, (y - y0) / g, d, base)) : .none
+                return cov > 0 ? Paint(cov, shade((x - x0) / g, (y - y0) / g, d, base)) : .none
             }
         }
     }

@@ -25,7 +25,7 @@ public enum Greenery {
             let chevron = (u * 4 - av * 2.2) - (u * 4 - av * 2.2).rounded(.down)
             if chevron < 0.12 && av > ribWidth { c = c.mixed(rib, 0.35) }
             c = c.scaled(1 - 0.3 * smoothstep(-1.4, 0, d))
-            return Sample(cov, c)
+            return Paint(cov, c)
         }
     }
 

@@ -70,7 +70,7 @@ public struct Person: Sendable {
             let back = Ellipse(cx: cx, cy: headY + 0.9 * h, rx: 1.05 * h, ry: 1.9 * h)
             canvas.fill(back.bounds) { x, y in
                 let cov = coverage(back.distance(x, y))
-                return cov > 0 ? Sample(cov, hair.scaled(0.75 + 0.3 * folds.value(x / (0.12 * h), y / h))) : .none
+                return cov > 0 ? Paint(cov, hair.scaled(0.75 + 0.3 * folds.value(x / (0.12 * h), y / h))) : .none
             }
         }
         // Neck.
@@ -78,7 +78,7 @@ public struct Person: Sendable {
         canvas.fill(neck.bounds) { x, y in
             let (d, _) = neck.distance(x, y)
             let cov = coverage(d)
-            return cov > 0 ? Sample(cov, skin.scaled(0.85)) : .none
+            return cov > 0 ? Paint(cov, skin.scaled(0.85)) : .none
         }
         // Torso and skirt, with vertical folds and a sheen.
         let box = body.bounds.union(shoulderL.bounds).union(shoulderR.bounds)
@@ -89,20 +89,20 @@ public struct Person: Sendable {
             let fold = folds.fractal((x - cx) / (0.35 * h), y / (3 * h), octaves: 2)
             var c = cloth.scaled(0.78 + sheen * 2 * fold - 0.1 * clamp01((y - ys) / (8 * h)))
             c = c.scaled(1 - 0.25 * smoothstep(-0.15 * h, 0, d))
-            return Sample(cov, c)
+            return Paint(cov, c)
         }
         if outfit == .groom {
             // Shirt front and tie.
             let shirt = Polygon([(cx - 0.45 * h, ys), (cx + 0.45 * h, ys), (cx, ys + 2.2 * h)])
             canvas.fill(shirt.bounds) { x, y in
                 let cov = coverage(shirt.distance(x, y))
-                return cov > 0 ? Sample(cov, RGB(0.95, 0.95, 0.95)) : .none
+                return cov > 0 ? Paint(cov, RGB(0.95, 0.95, 0.95)) : .none
             }
             let tieColor = random.pick([RGB(0.1, 0.1, 0.1), RGB(0.6, 0.1, 0.15), RGB(0.75, 0.7, 0.6)])
             let tie = Capsule(cx, ys + 0.15 * h, cx, ys + 1.6 * h, r0: 0.09 * h, r1: 0.16 * h)
             canvas.fill(tie.bounds) { x, y in
                 let cov = coverage(tie.distance(x, y).0)
-                return cov > 0 ? Sample(cov, tieColor) : .none
+                return cov > 0 ? Paint(cov, tieColor) : .none
             }
         }
         // Arms: sleeves (or bare for some dresses), hands at the ends unless holding something.
@@ -118,14 +118,14 @@ public struct Person: Sendable {
                 canvas.fill(arm.bounds) { x, y in
                     let (d, _) = arm.distance(x, y)
                     let cov = coverage(d)
-                    return cov > 0 ? Sample(cov, sleeve.scaled(0.85 + 0.15 * clamp01(-d / (0.3 * h)))) : .none
+                    return cov > 0 ? Paint(cov, sleeve.scaled(0.85 + 0.15 * clamp01(-d / (0.3 * h)))) : .none
                 }
             }
             if hands == nil {
                 let palm = Ellipse(cx: hand.0, cy: hand.1 + 0.15 * h, rx: 0.22 * h, ry: 0.3 * h)
                 canvas.fill(palm.bounds) { x, y in
                     let cov = coverage(palm.distance(x, y))
-                    return cov > 0 ? Sample(cov, skin.scaled(0.92)) : .none
+                    return cov > 0 ? Paint(cov, skin.scaled(0.92)) : .none
                 }
             }
         }
@@ -140,7 +140,7 @@ public struct Person: Sendable {
             if cov <= 0 { return .none }
             let (u, v) = head.unit(x, y)
             let shade = 1.02 - 0.18 * (u * u + v * v) + 0.04 * noise.value(x / 2, y / 2)
-            return Sample(cov, skin.scaled(shade))
+            return Paint(cov, skin.scaled(shade))
         }
         // Hair on top of the head: the part of a slightly larger ellipse above a wavy hairline.
         let cap = Ellipse(cx: cx, cy: headY - 0.12 * h, rx: 0.9 * h, ry: 1.0 * h)
@@ -149,25 +149,25 @@ public struct Person: Sendable {
             let line = headY - 0.45 * h + 0.12 * h * noise.value(x / (0.3 * h), 3)
             let cut = y - line
             let cov = min(coverage(d), coverage(cut))
-            return cov > 0 ? Sample(cov, hair.scaled(0.8 + 0.35 * noise.value(x / (0.1 * h), y / (0.6 * h)))) : .none
+            return cov > 0 ? Paint(cov, hair.scaled(0.8 + 0.35 * noise.value(x / (0.1 * h), y / (0.6 * h)))) : .none
         }
         // Eyes, brows and mouth.
         for side: Float in [-1, 1] {
             let eye = Ellipse(cx: cx + side * 0.3 * h, cy: headY - 0.05 * h, rx: 0.1 * h, ry: 0.07 * h)
             canvas.fill(eye.bounds) { x, y in
                 let cov = coverage(eye.distance(x, y))
-                return cov > 0 ? Sample(cov, RGB(0.12, 0.08, 0.06)) : .none
+                return cov > 0 ? Paint(cov, RGB(0.12, 0.08, 0.06)) : .none
             }
             let brow = Capsule(cx + side * 0.42 * h, headY - 0.24 * h, cx + side * 0.16 * h, headY - 0.27 * h, r0: 0.035 * h)
             canvas.fill(brow.bounds) { x, y in
                 let cov = coverage(brow.distance(x, y).0)
-                return cov > 0 ? Sample(cov, hair.scaled(0.6)) : .none
+                return cov > 0 ? Paint(cov, hair.scaled(0.6)) : .none
             }
         }
         let mouth = Ellipse(cx: cx, cy: headY + 0.5 * h, rx: 0.22 * h, ry: 0.06 * h)
         canvas.fill(mouth.bounds) { x, y in
             let cov = coverage(mouth.distance(x, y))
-            return cov > 0 ? Sample(cov, RGB(0.7, 0.3, 0.3)) : .none
+            return cov > 0 ? Paint(cov, RGB(0.7, 0.3, 0.3)) : .none
         }
     }
 
@@ -214,7 +214,7 @@ public struct Person: Sendable {
                 let hem = smoothstep(top + length - 1.6 * cell, top + length - 0.6 * cell, y)
                 let fold = folds.value(x / (0.5 * h), y / (3 * h))
                 let alpha = clamp01(0.35 + 0.5 * thread + 0.4 * hem + 0.15 * fold)
-                return Sample(cov, white.scaled(0.88 + 0.14 * fold), alpha: alpha)
+                return Paint(cov, white.scaled(0.88 + 0.14 * fold), alpha: alpha)
             }
         }
     }

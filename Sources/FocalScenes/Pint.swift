@@ -69,7 +69,7 @@ public struct Pint: Sendable {
                 if cov <= 0 { return .none }
                 let edge = smoothstep(-2.2, 0, d)
                 let base = y > baseY - 0.06 * height ? Float(0.35) : 0
-                return Sample(cov, RGB(0.85, 0.9, 0.92), alpha: 0.12 + 0.5 * edge + base)
+                return Paint(cov, RGB(0.85, 0.9, 0.92), alpha: 0.12 + 0.5 * edge + base)
             }
             // The beer: lighter in the middle, bubbles rising.
             canvas.fill(inner.bounds) { x, y in
@@ -80,7 +80,7 @@ public struct Pint: Sendable {
                 let across = (x - cx) / halfWidth(at: y)
                 var c = beer.scaled(1.1 - 0.35 * across * across + 0.1 * (y - liquidTop) / height * -1)
                 if noise.cell(x / 1.3, y / 1.3 + (x * 0.37).rounded(.down) * 0.5) > 0.99 { c = c.mixed(.white, 0.35) }
-                return Sample(cov, c)
+                return Paint(cov, c)
             }
             // Glints on the glass, over the beer.
             let stripe = cx - topHalf * 0.55
@@ -89,7 +89,7 @@ public struct Pint: Sendable {
                 if d > 0 { return .none }
                 let w = abs(x - stripe - (baseY - y) * 0.05) / max(1, 0.06 * height)
                 let glint = clamp01(1 - w) * 0.55
-                return glint > 0 ? Sample(coverage(d), .white, alpha: glint) : .none
+                return glint > 0 ? Paint(coverage(d), .white, alpha: glint) : .none
             }
         }
         if headThickness > 0 {
@@ -104,7 +104,7 @@ public struct Pint: Sendable {
                     if cov <= 0 { return .none }
                     let bubbles = 0.9 + 0.12 * noise.value(x / 1.1, y / 1.1)
                     let lower = smoothstep(liquidTop - 0.25 * headThickness, liquidTop, y)
-                    return Sample(cov, cream.scaled(bubbles).mixed(beer, 0.35 * lower))
+                    return Paint(cov, cream.scaled(bubbles).mixed(beer, 0.35 * lower))
                 }
             }
         }
@@ -129,27 +129,27 @@ enum Clutter {
                 canvas.fill(body.bounds.union(neck.bounds)) { px, py in
                     let d = min(body.distance(px, py).0, neck.distance(px, py).0)
                     let cov = coverage(d)
-                    return cov > 0 ? Sample(cov, glass.scaled(0.8 + 0.4 * clamp01(1 - abs(px - x + 0.2 * r) / (0.1 * r)))) : .none
+                    return cov > 0 ? Paint(cov, glass.scaled(0.8 + 0.4 * clamp01(1 - abs(px - x + 0.2 * r) / (0.1 * r)))) : .none
                 }
             case 1:  // coaster
                 let disc = Ellipse(cx: x, cy: y, rx: r, ry: 0.45 * r)
                 canvas.fill(disc.bounds) { px, py in
                     let cov = coverage(disc.distance(px, py))
-                    return cov > 0 ? Sample(cov, color) : .none
+                    return cov > 0 ? Paint(cov, color) : .none
                 }
             case 2:  // phone
                 let phone = Polygon([(x - 0.5 * r, y - r), (x + 0.5 * r, y - r), (x + 0.5 * r, y + r), (x - 0.5 * r, y + r)])
                 canvas.fill(phone.bounds) { px, py in
                     let d = phone.distance(px, py) - 0.08 * r
                     let cov = coverage(d)
-                    return cov > 0 ? Sample(cov, d < -0.1 * r ? RGB(0.1, 0.12, 0.18) : RGB(0.02, 0.02, 0.02)) : .none
+                    return cov > 0 ? Paint(cov, d < -0.1 * r ? RGB(0.1, 0.12, 0.18) : RGB(0.02, 0.02, 0.02)) : .none
                 }
             default:  // snack packet
                 let pack = Polygon([(x - r, y - 0.7 * r), (x + r, y - 0.8 * r), (x + 0.9 * r, y + 0.7 * r), (x - 0.95 * r, y + 0.75 * r)])
                 let stripe = RGB(random.float(0.5, 1), random.float(0.5, 1), random.float(0, 0.5))
                 canvas.fill(pack.bounds) { px, py in
                     let cov = coverage(pack.distance(px, py))
-                    return cov > 0 ? Sample(cov, abs(py - y) < 0.2 * r ? stripe : color) : .none
+                    return cov > 0 ? Paint(cov, abs(py - y) < 0.2 * r ? stripe : color) : .none
                 }
             }
         }

@@ -86,7 +86,7 @@ public struct Pints: Scenario {
         // Contact shadow.
         let shadow = Ellipse(cx: pint.cx + 0.05 * pint.height, cy: pint.baseY, rx: pint.bottomHalf * 1.5, ry: 0.04 * pint.height)
         canvas.fill(shadow.bounds, opacity: 0.3) { x, y in
-            Sample(clamp01(-shadow.distance(x, y) / 3 + 0.3), .black)
+            Paint(clamp01(-shadow.distance(x, y) / 3 + 0.3), .black)
         }
         pint.draw(on: canvas, random: &random, cutouts: cutouts)
         if plan.phone {
@@ -110,7 +110,7 @@ public struct Pints: Scenario {
         let noise = Noise(&random)
         canvas.fill(Box(x0: -s, y0: tableY, x1: 2 * s, y1: 2 * s)) { x, y in
             let cov = coverage(tableY - y)
-            return Sample(cov, wood.scaled(0.75 + 0.4 * noise.fractal(x / 40, y / 2, octaves: 2)))
+            return Paint(cov, wood.scaled(0.75 + 0.4 * noise.fractal(x / 40, y / 2, octaves: 2)))
         }
     }
 }

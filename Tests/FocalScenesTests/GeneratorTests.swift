@@ -91,15 +91,15 @@ final class GeneratorTests: XCTestCase {
         canvas.fillAll { _, _ in .white }
         let disc = Ellipse(cx: 20, cy: 30, rx: 10, ry: 10)
         canvas.element("disc") {
-            canvas.fill(disc.bounds) { x, y in Sample(coverage(disc.distance(x, y)), RGB(1, 0, 0)) }
+            canvas.fill(disc.bounds) { x, y in Paint(coverage(disc.distance(x, y)), RGB(1, 0, 0)) }
         }
         let bar = Capsule(28, 0, 28, 64, r0: 3)
         canvas.element("bar") {
-            canvas.fill(bar.bounds) { x, y in Sample(coverage(bar.distance(x, y).0), RGB(0, 0, 1)) }
+            canvas.fill(bar.bounds) { x, y in Paint(coverage(bar.distance(x, y).0), RGB(0, 0, 1)) }
         }
         let veil = Ellipse(cx: 20, cy: 30, rx: 14, ry: 14)
         canvas.element("veil", occludes: false) {
-            canvas.fill(veil.bounds) { x, y in Sample(coverage(veil.distance(x, y)), .white, alpha: 0.3) }
+            canvas.fill(veil.bounds) { x, y in Paint(coverage(veil.distance(x, y)), .white, alpha: 0.3) }
         }
         let masks = canvas.masks()
         XCTAssertEqual(masks.map(\.element), ["disc", "bar", "veil"])
