@@ -116,7 +116,7 @@ let package = Package(
         .testTarget(name: "FocalNumericsTests", dependencies: ["FocalNumerics", "FocalTestSupport"]),
         .testTarget(name: "FocalBackboneTests", dependencies: ["FocalBackbone", "FocalImages", "FocalNumerics", "FocalTestSupport"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "FocalAttributionTests", dependencies: ["FocalAttribution", "FocalBackbone", "FocalImages"],
+        .testTarget(name: "FocalAttributionTests", dependencies: ["FocalAttribution", "FocalBackbone", "FocalImages", "FocalTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "FocalFilesTests", dependencies: ["FocalFiles", "FocalTestSupport"]),
         // Seeded mutation fuzzing of every reader of outside bytes.
@@ -136,6 +136,7 @@ let package = Package(
                                                                "FocalTraining", "FocalImages", "FocalTestSupport"]),
         .testTarget(name: "FocalReportTests", dependencies: [
             "FocalReport", "FocalBrowserCheck", "FocalConcepts", "FocalExplain", "FocalTraining", "FocalImages", "FocalFiles",
+            "FocalTestSupport",
         ]),
     ],
     // Numeric kernels share raw buffers across worker threads by design; Swift 6's

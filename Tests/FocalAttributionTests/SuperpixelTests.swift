@@ -1,3 +1,4 @@
+import FocalTestSupport
 import Foundation
 import XCTest
 import FocalImages
@@ -7,8 +8,7 @@ final class SuperpixelTests: XCTestCase {
     /// Real photographs and generated scenes, as the network sees them: shorter
     /// side 256, centre 224×224.
     static let naturalImages: [(String, RGBImage)] = {
-        let datasets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("datasets")
+        let datasets = Repository.root.appendingPathComponent("datasets")
         let names = ["photos/chelsea.png", "photos/coffee.png", "photos/astronaut.png", "photos/china.jpg",
                      "wedding/images/test/000000.jpg", "apples/images/test/000001.jpg"]
         return names.map { name in

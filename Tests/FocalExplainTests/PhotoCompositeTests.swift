@@ -2,6 +2,7 @@ import FocalAttribution
 import FocalBackbone
 import FocalExplain
 import FocalImages
+import FocalTestSupport
 import Foundation
 import XCTest
 
@@ -11,8 +12,7 @@ import XCTest
 /// (a linear head on the pooled embedding, as a concept head is). The truth is
 /// where it was pasted; nothing here was tuned to these images.
 final class PhotoCompositeTests: XCTestCase {
-    static let photos = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("datasets/photos").path
+    static let photos = Repository.dataset("photos")
     static let objects = ["bucket.jpg", "cup.jpg", "chair.jpg", "spoons.jpg", "buffetset.jpg", "flower.jpg", "astronaut.png", "camera.png", "chelsea.png", "coffee.png", "grace_hopper.jpg", "rocket.jpg"]
     static let backgrounds = ["seeding_by_Clements_Engelhardt.jpg", "HR_Canvas_01.png", "china.jpg"]
     static let side = 320
@@ -31,11 +31,8 @@ final class PhotoCompositeTests: XCTestCase {
 
     /// Each object at a seeded place (inside the network's centre crop) in each background.
     static let composites: [Composite] = {
-        var lcg: UInt64 = 2026
-        func next(_ n: Int) -> Int {
-            lcg = lcg &* 6364136223846793005 &+ 1442695040888963407
-            return Int(lcg >> 33) % n
-        }
+        var lcg = KnuthLCG(seed: 2026)
+        func next(_ n: Int) -> Int { Int(lcg.next() >> 33) % n }
         let decoder = ImageDecoder()
         let grounds = backgrounds.map { try! decoder.decode(path: photos + "/" + $0).resized(shorterSide: side, centerCroppedTo: (side, side)) }
         var out: [Composite] = []

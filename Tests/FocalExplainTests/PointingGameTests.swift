@@ -5,6 +5,7 @@ import FocalDatasets
 import FocalExplain
 import FocalImages
 import FocalScenes
+import FocalTestSupport
 import FocalTraining
 import Foundation
 import XCTest
@@ -21,8 +22,7 @@ import XCTest
 /// faithful map then points at the arm (measured: 18/30 on the bouquet with
 /// 400 scenes and no empty hands; README, "Explaining a prediction").
 final class PointingGameTests: XCTestCase {
-    static let wedding = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("datasets/wedding").path
+    static let wedding = Repository.dataset("wedding")
     static let elements = ["bouquet", "veil", "greenery", "flowers"]
 
     struct Fixture {

@@ -375,9 +375,7 @@ final class HeatmapOverlayTests: XCTestCase {
     /// A real scene with an invented explanation, as `focal explain` will draw
     /// it. Set FOCAL_RENDER_EXAMPLE=/some/file.png to keep the picture and look at it.
     func testRendersAWeddingPhoto() throws {
-        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        let image = try ImageDecoder().decode(path: repository.appendingPathComponent("datasets/wedding/images/test/000003.jpg").path)
+        let image = try ImageDecoder().decode(path: Repository.dataset("wedding") + "/images/test/000003.jpg")
         // The network's view: shorter side resized to 256, then the centre 224×224;
         // mapped back to original pixels (16, 16, 224, 224) for these 256×256 scenes.
         let resized = image.resized(shorterSide: 256)

@@ -1,13 +1,13 @@
 import FocalBrowserCheck
 @testable import FocalReport
+import FocalTestSupport
 import XCTest
 
 /// Report pages in a real headless browser (Debian's chromium): they load with
 /// no failed resource or script error, every image decodes, the sections are
 /// there, and text from data stays text. Screenshots go to .build/artifacts/.
 final class BrowserTests: XCTestCase {
-    static let artifacts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent(".build/artifacts/focal-report").path
+    static let artifacts = Repository.root.appendingPathComponent(".build/artifacts/focal-report").path
     var folder = ""
 
     override func setUpWithError() throws {
