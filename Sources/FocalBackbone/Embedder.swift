@@ -29,9 +29,10 @@ public struct EmbeddingJob: Sendable {
 }
 
 /// Embeds image files in order, a batch at a time: decoding and resizing run
-/// on all workers, then the batch goes through the network. Memory stays
-/// constant whatever the number of files; a file that cannot be read is
-/// handed back as its error and the rest carry on.
+/// on all workers (a file each), then the batch goes through the network.
+/// Memory depends on the batch size and the largest job (two input buffers of
+/// the largest batch, about 0.6 MB per input), not on the number of files; a
+/// file that cannot be read is handed back as its error and the rest carry on.
 public final class Embedder {
     public let backbone: Backbone
     public let preprocessing: Preprocessing
@@ -67,13 +68,14 @@ public final class Embedder {
     }
 
     /// Calls `handle` once per job, in order. Jobs are batched so that a batch
-    /// holds at most `batchSize` inputs (a job with more is a batch of its own).
+    /// holds at most `batchSize` inputs (a job with more is a batch of its own),
+    /// but at least one job per worker, so that every core decodes.
     ///
     /// Two input buffers alternate: while the network runs on one batch, the
     /// next batch is decoded into the other on a background queue, so decoding
     /// (all cores) and inference overlap instead of taking turns.
     public func embed(jobs: [EmbeddingJob], handle: (JobOutcome) throws -> Void) throws {
-        let chunks = Self.batches(jobs.map(\.inputs), limit: batchSize)
+        let chunks = Self.batches(jobs.map(\.inputs), limit: batchSize, minimumJobs: backbone.network.workers)
         guard !chunks.isEmpty else { return }
         let pixels = Architecture.inputSize * Architecture.inputSize * 3
         let dims = EfficientNetLite0.embeddingSize
@@ -128,11 +130,12 @@ public final class Embedder {
     }
 
     /// Consecutive runs of job indices, each with at most `limit` inputs in
-    /// all unless a single job has more.
-    static func batches(_ inputs: [Int], limit: Int) -> [[Int]] {
+    /// all unless it has fewer than `minimumJobs` jobs (a file with many crops
+    /// would otherwise be decoded on one core while the others wait).
+    static func batches(_ inputs: [Int], limit: Int, minimumJobs: Int = 1) -> [[Int]] {
         var batches: [[Int]] = [], current: [Int] = [], total = 0
         for (j, n) in inputs.enumerated() {
-            if !current.isEmpty && total + n > limit {
+            if current.count >= minimumJobs && total + n > limit {
                 batches.append(current)
                 current = []; total = 0
             }

@@ -91,6 +91,7 @@ public final class Featurizer {
     /// found in the store; `progress` counts on from there.
     func compute(_ jobs: [EmbeddingJob], keys: [[String]], total: Int, done: Int,
                  progress: ((Int, Int) -> Void)?) throws -> Computation {
+        precondition(keys.count == jobs.count && zip(keys, jobs).allSatisfy { $0.count == $1.inputs }, "one key per input")
         var computation = Computation(), done = done
         var batch: [(hash: String, vector: [Float])] = []
         let embedder = Embedder(backbone: backbone, preprocessing: preprocessing, batchSize: batchSize)

@@ -11,6 +11,9 @@ final class EmbedderTests: XCTestCase {
         XCTAssertEqual(Embedder.batches([3, 1, 5, 1, 1], limit: 4), [[0, 1], [2], [3, 4]])
         XCTAssertEqual(Embedder.batches([4, 4], limit: 4), [[0], [1]])
         XCTAssertEqual(Embedder.batches([], limit: 4), [])
+        // At least two jobs per batch (two workers), even past the limit.
+        XCTAssertEqual(Embedder.batches([3, 3, 3], limit: 4, minimumJobs: 2), [[0, 1], [2]])
+        XCTAssertEqual(Embedder.batches([1, 1, 5, 1], limit: 4, minimumJobs: 2), [[0, 1], [2, 3]])
     }
 
     /// A smooth test input whose content depends on `seed`, already normalised.
@@ -25,11 +28,12 @@ final class EmbedderTests: XCTestCase {
     func testEachJobGetsItsOwnInputsEmbeddingsAndAFailureStaysWithItsJob() throws {
         let backbone = ReferenceVectorTests.backbone
         let pixels = Architecture.inputSize * Architecture.inputSize * 3
-        // Inputs 2, 1 (failing) and 3 with a limit of 4: batches [a, b] and [c].
-        let counts = [2, 1, 3]
+        // Inputs 1 (failing), 3 and 2 with a limit of 4: batches [a, b] and [c];
+        // b's three inputs are moved down one slot, over the failed one's.
+        let counts = [1, 3, 2]
         let jobs = counts.enumerated().map { j, n in
             EmbeddingJob(path: "job\(j)", inputs: n) { into in
-                if j == 1 { throw ImageError(.corrupt, "refused") }
+                if j == 0 { throw ImageError(.corrupt, "refused") }
                 for k in 0..<n { into.advanced(by: k * pixels).update(from: Self.input(seed: 10 * j + k), count: pixels) }
             }
         }
@@ -38,9 +42,9 @@ final class EmbedderTests: XCTestCase {
 
         XCTAssertEqual(outcomes.map(\.index), [0, 1, 2])
         XCTAssertEqual(outcomes.map(\.path), ["job0", "job1", "job2"])
-        guard case .failure(let error) = outcomes[1].result else { return XCTFail("job 1 should fail") }
-        XCTAssertEqual(error.path, "job1", "the failure names its file")
-        for j in [0, 2] {
+        guard case .failure(let error) = outcomes[0].result else { return XCTFail("job 0 should fail") }
+        XCTAssertEqual(error.path, "job0", "the failure names its file")
+        for j in [1, 2] {
             let made = try outcomes[j].result.get()
             XCTAssertEqual(made.count, counts[j])
             // The reference: each input alone through the network.
