@@ -7,7 +7,10 @@ struct BackboneOptions: ParsableArguments {
     @Option(help: "The backbone weights (default: models/efficientnet-lite0.safetensors, or $FOCAL_MODELS).")
     var weights: String?
 
-    @Flag(help: "Decode JPEGs at full size, exactly as the reference preprocessing (slower on large photos).")
+    /// `--exact-decode` is the same flag under a name of its own: in explain,
+    /// `--exact` is the occlusion windows' mode, which takes the name.
+    @Flag(name: [.customLong("exact"), .customLong("exact-decode")],
+          help: "Decode JPEGs at full size, exactly as the reference preprocessing (slower on large photos).")
     var exact = false
 
     @Option(help: "Images per batch.")

@@ -5,7 +5,8 @@ import FocalExplain
 
 /// The occlusion methods' knobs, named as Captum names them: `--window`,
 /// `--stride`, `--baseline`, `--segments`, and how exactly windows are
-/// computed (`--exact`, `--naive`). The map method ignores them.
+/// computed (`--exact`, `--naive`). The map method ignores them, except that
+/// `--segments` without `--method` picks the segments method.
 struct OcclusionOptions: ParsableArguments {
     @Option(help: "Occluding window side, in pixels of the 224×224 input.")
     var window = 32
@@ -19,7 +20,7 @@ struct OcclusionOptions: ParsableArguments {
     @Option(help: "Hide about this many superpixels (SLIC) instead of square windows (implies --method segments).")
     var segments: Int?
 
-    @Flag(help: "Compute every window exactly (incremental inference).")
+    @Flag(help: "Compute every window exactly (incremental inference). (--exact-decode decodes JPEGs at full size.)")
     var exact = false
 
     @Flag(help: "Compute every window by full forward passes (the slow reference).")

@@ -114,6 +114,33 @@ final class ExplainCommandTests: XCTestCase {
     }
 
     /// `focal regions`: a manifest with a box per concept that fires, ready to correct and train on.
+    /// Two flags were both called --exact in explain (exact occlusion windows,
+    /// exact JPEG decoding), and the occlusion one took it, so the decoding
+    /// could not be asked for; --exact-decode asks for it. Seen on a 1600×900
+    /// JPEG, which the default decodes at half size in the DCT: exact decoding
+    /// changes its score, the occlusion mode does not.
+    func testExactDecodeIsTheDecodingFlagAlone() throws {
+        let folder = try temporaryFolder("explain-exact")
+        let store = folder + "/store.sqlite"
+        let model = folder + "/bouquet.focal"
+        XCTAssertEqual(try runFocal(["train", ConceptCommandTests.wedding, "--out", model, "--concept", "bouquet", "--c", "1"],
+                                    store: store).status, 0)
+        let photo = Repository.dataset("photos") + "/seeding_by_Clements_Engelhardt.jpg"
+        func explained(_ flags: [String]) throws -> (mode: String?, logit: Double) {
+            let run = try runFocal(["explain", "--model", model, photo, "--concept", "bouquet", "--method", "occlusion", "--json"] + flags,
+                                   store: store)
+            XCTAssertEqual(run.status, 0, run.stderr)
+            let doc = try jsonObject(run.stdout)
+            return ((doc["settings"] as? [String: Any])?["mode"] as? String, try XCTUnwrap(doc["logit"] as? Double))
+        }
+        let scaled = try explained([]), decodeOnly = try explained(["--exact-decode"]), windows = try explained(["--exact"])
+        XCTAssertEqual(scaled.mode, "approximate")
+        XCTAssertEqual(decodeOnly.mode, "approximate")
+        XCTAssertEqual(windows.mode, "exact")
+        XCTAssertNotEqual(scaled.logit, decodeOnly.logit, "the full-size decode gives other pixels, so another score")
+        XCTAssertEqual(windows.logit, scaled.logit, accuracy: 1e-9, "--exact is the windows' mode only")
+    }
+
     func testRegionsWritesAManifestOfBoxes() throws {
         let folder = try temporaryFolder("regions-cli")
         let store = folder + "/store.sqlite"
